@@ -1,0 +1,115 @@
+"""Lexical side of retrieval: a Chinese/English tokenizer and the BM25 index over chunks.
+
+``tokenize`` lower-cases, cuts Chinese with jieba's search mode (a word and its
+sub-words, so 自注意力机制 also matches 注意力), keeps English words and
+hyphenated terms whole, and drops punctuation and question words.
+
+>>> tokenize("什么是Self-Attention？")
+['self-attention', 'self', 'attention']
+>>> tokenize("自注意力机制")
+['自', '注意', '注意力', '机制']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import jieba
+import numpy as np
+
+from kb.model import Chunk
+
+jieba.setLogLevel(logging.WARNING)
+
+LATIN = re.compile(r"[a-z0-9][a-z0-9+#.]*(?:-[a-z0-9+#.]+)*")
+#: Question scaffolding and function words: they match everything and rank nothing.
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 吗 呢 吧 啊 么 有 哪 哪些 什么 怎么 怎样 如何 为什么 为何 哪个 哪里 谁 "
+    "中 里 对 把 被 从 到 将 就 也 都 还 要 需要 应该 可以 能 会 这 那 这些 那些 一个 一些 我 你 我们 "
+    "他们 它 其 之 以 及其 上 下 请 问 呀 则 所 用 使用 里面 方面 时候 哪种 多少 几 个 "
+    "a an the is are was were be been of to in on for and or with what which who whom how why when "
+    "where does do did can could should would i you we they it its this that these those about from "
+    "by as at into than then there their my me your our list name tell give mention mentioned "
+    "document documents article roadmap".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of ``text`` (see module docstring)."""
+    lowered = text.lower()
+    tokens: list[str] = []
+    for piece in _cut(lowered):
+        if LATIN.fullmatch(piece):
+            if piece not in STOPWORDS:
+                tokens.append(piece)
+                if "-" in piece:
+                    tokens.extend(p for p in piece.split("-") if p and p not in STOPWORDS)
+        elif piece.strip() and _is_word(piece) and piece not in STOPWORDS:
+            tokens.append(piece)
+    return tokens
+
+
+def _cut(text: str) -> list[str]:
+    """jieba search-mode pieces, with hyphenated latin terms re-joined first."""
+    pieces: list[str] = []
+    position = 0
+    for match in LATIN.finditer(text):
+        if "-" in match.group():
+            pieces += jieba.lcut_for_search(text[position : match.start()])
+            pieces.append(match.group())
+            position = match.end()
+    pieces += jieba.lcut_for_search(text[position:])
+    return pieces
+
+
+def _is_word(piece: str) -> bool:
+    return any(ch.isalnum() for ch in piece)
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second) rather than on the first query."""
+    jieba.initialize()
+
+
+class LexicalIndex:
+    """BM25 over chunk texts, held in LangChain's ``BM25Retriever`` (rank_bm25 inside).
+
+    ``ranked`` exposes the scores BM25Retriever computes but does not return,
+    which fusion and snippet choice need.
+    """
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        from langchain_community.retrievers import BM25Retriever
+        from langchain_core.documents import Document
+
+        warm_up()
+        self.chunks = tuple(chunks)
+        docs = [Document(page_content=c.prefixed_text, metadata={"chunk_id": c.id}, id=c.id) for c in chunks]
+        # rank_bm25 divides by the corpus size: an empty knowledge base gets a dummy document
+        self.retriever = BM25Retriever.from_documents(
+            docs or [Document(page_content="")], preprocess_func=tokenize
+        )
+
+    @property
+    def vectorizer(self) -> Any:
+        """The ``rank_bm25.BM25Okapi`` model."""
+        return self.retriever.vectorizer
+
+    def ranked(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """``(row, BM25 score)`` of the best ``k`` chunks with a positive score."""
+        if not tokens or not self.chunks:
+            return []
+        scores = self.vectorizer.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token (0 for tokens never seen)."""
+        return float(self.vectorizer.idf.get(token, 0.0))
