@@ -1,0 +1,111 @@
+"""Section-aware chunks: whole sections when they fit, never splitting code, tables or formulas.
+
+A section together with its subsections becomes one chunk when it fits the budget;
+otherwise its own text is chunked on paragraph boundaries and its subsections are
+packed, in order, into chunks of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ingest.clean import Line
+from ingest.sections import Section
+from kb.model import HEADING_SEPARATOR, Chunk
+
+MAX_CHARS = 450
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def section_lines(section: Section) -> list[Line]:
+    """The lines a section holds itself: its item line (for list items) and its body."""
+    own = [Line(section.line, f"- {section.raw}")] if section.kind == "item" else []
+    return own + section.body
+
+
+def subtree_lines(section: Section) -> list[Line]:
+    """Lines of a section and all its subsections, in document order."""
+    lines = section_lines(section)
+    for child in section.children:
+        if child.kind != "item":
+            lines.append(Line(child.line, f"{'#' * child.level} {child.title}"))
+        lines.extend(subtree_lines(child))
+    return lines
+
+
+def _size(lines: list[Line]) -> int:
+    return sum(len(ln.text.strip()) for ln in lines)
+
+
+def blocks(lines: list[Line]) -> Iterator[list[Line]]:
+    """Paragraphs, with every fenced block, ``$$`` formula and table kept whole."""
+    block: list[Line] = []
+    fenced = formula = False
+    for line in lines:
+        stripped = line.text.strip()
+        if FENCE.match(stripped):
+            fenced = not fenced
+        elif stripped.startswith("$$") and not (stripped.endswith("$$") and len(stripped) > 2):
+            formula = not formula
+        elif stripped == "$$":
+            formula = not formula
+        block.append(line)
+        if not stripped and not fenced and not formula:
+            if _size(block):
+                yield block
+            block = []
+    if _size(block):
+        yield block
+
+
+def pack(lines: list[Line], limit: int = MAX_CHARS) -> Iterator[list[Line]]:
+    """Group consecutive blocks into pieces of at most ``limit`` characters (a larger block stays whole)."""
+    piece: list[Line] = []
+    for block in blocks(lines):
+        if piece and _size(piece) + _size(block) > limit:
+            yield piece
+            piece = []
+        piece.extend(block)
+    if _size(piece):
+        yield piece
+
+
+def chunk_document(
+    root: Section, document: str, title: str, topics_of: Callable[[Section, str], tuple[str, ...]]
+) -> list[Chunk]:
+    """All chunks of one document; ``topics_of(section, text)`` names the topics of a chunk."""
+    chunks: list[Chunk] = []
+    _chunk_section(root, document, title, topics_of, chunks)
+    return chunks
+
+
+def _chunk_section(section: Section, document: str, title: str,
+                   topics_of: Callable[[Section, str], tuple[str, ...]], out: list[Chunk]) -> None:
+    whole = subtree_lines(section)
+    if section.kind != "document" and _size(whole) <= MAX_CHARS:
+        _emit(section, whole, document, title, topics_of, out)
+        return
+    for piece in pack(section_lines(section)):
+        _emit(section, piece, document, title, topics_of, out)
+    for child in section.children:
+        _chunk_section(child, document, title, topics_of, out)
+
+
+def _emit(section: Section, lines: list[Line], document: str, title: str,
+          topics_of: Callable[[Section, str], tuple[str, ...]], out: list[Chunk]) -> None:
+    text = _join(lines)
+    if not text:
+        return
+    numbers = [ln.number for ln in lines] or [section.line]
+    start, end = min(numbers), max(numbers)
+    heading = HEADING_SEPARATOR.join(section.path) or title
+    base = f"{document}#{start}-{end}"
+    taken = sum(1 for c in out if c.id.startswith(base))
+    chunk_id = base if not taken else f"{base}-{taken + 1}"
+    out.append(Chunk(chunk_id, document, title, heading, start, end, text, topics_of(section, text)))
+
+
+def _join(lines: list[Line]) -> str:
+    text = "\n".join(ln.text.rstrip() for ln in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,0 +1,126 @@
+"""Relations between topics, each with its evidence: nesting, order, mermaid arrows, cue sentences.
+
+Every function returns ``Edge`` values for one document; ``merge_edges`` folds
+duplicates together so one edge carries all of its evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from ingest.mermaid import MermaidArrow
+from ingest.scaffolding import is_parallel
+from ingest.sections import Section
+from ingest.topics import DocumentTopics
+from kb.lookup import MentionIndex
+from kb.model import Edge, Evidence
+
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")
+PRONOUN = re.compile(r"^\s*(?:这些|这|它们|它|其|此|上述|以上)?\s*$")
+# X是Y的基础 / X为Y的前提 / X是理解Y的核心工具 …
+IS_BASIS = re.compile(
+    r"(?P<x>[^，,。；;]*?)(?:是|为|乃|构成了?|作为)(?:学习|理解|掌握|实现|构建)?(?P<y>[^，,。；;]+?)的"
+    r"(?:重要|核心|关键|必要|数学|理论)?(?:基础|前提|基石|先决条件|前提条件|根基|工具|钥匙)"
+)
+# 在学习Y之前，需要先掌握X / 学习Y之前…X
+BEFORE = re.compile(r"(?:在)?(?:学习|掌握|进入|理解|接触)(?P<y>[^，,。；;]+?)(?:之前|以前)[，,]?(?P<x>[^。；;]+)")
+# 先学X，再学Y
+FIRST_THEN = re.compile(r"先(?:学|学习|掌握|了解)(?P<x>[^，,。；;]+)[，,]\s*(?:再|然后|之后)(?:学|学习|掌握|了解)?(?P<y>[^。；;]+)")
+# X用于理解Y
+USED_FOR = re.compile(r"(?P<x>[^，,。；;]*?)用于理解(?P<y>[^，,。；;]+)")
+CUES = (IS_BASIS, BEFORE, FIRST_THEN, USED_FOR)
+MAX_PER_SIDE = 3
+
+
+def part_of_edges(doc: DocumentTopics) -> Iterator[Edge]:
+    """Subtopic → nearest enclosing topic."""
+    for cand in doc.candidates:
+        if cand.section is None:
+            continue
+        parent = next((doc.candidate_of(a) for a in cand.section.ancestors() if doc.candidate_of(a)), None)
+        if parent and parent.topic_id != cand.topic_id:
+            sentence = f"「{cand.name}」列在「{parent.name}」之下"
+            yield Edge(cand.topic_id, parent.topic_id, "part_of",
+                       (Evidence("structure", doc.name, cand.line, sentence),))
+
+
+def sibling_edges(doc: DocumentTopics) -> Iterator[Edge]:
+    """A → B when B directly follows A in an ordered list or heading sequence."""
+    sections = [doc.parsed.root, *doc.parsed.walk()]
+    for parent in sections:
+        if is_parallel(parent.title):
+            continue
+        ordered = [doc.candidate_of(c) for c in parent.children if c.numbered and doc.candidate_of(c)]
+        for a, b in zip(ordered, ordered[1:]):
+            if a and b and a.topic_id != b.topic_id:
+                sentence = f"「{a.name}」排在「{b.name}」之前（同属「{parent.title or doc.name}」）"
+                yield Edge(a.topic_id, b.topic_id, "prerequisite",
+                           (Evidence("sibling", doc.name, b.line, sentence),))
+
+
+def stage_edges(doc: DocumentTopics) -> Iterator[Edge]:
+    """Every top-level topic of stage k → every top-level topic of stage k+1."""
+    tops = [_stage_tops(doc, stage) for stage in doc.stages]
+    for (stage_a, a_topics), (stage_b, b_topics) in zip(zip(doc.stages, tops), zip(doc.stages[1:], tops[1:])):
+        sentence = f"「{stage_a.raw.strip('# *')}」在「{stage_b.raw.strip('# *')}」之前"
+        for a in a_topics:
+            for b in b_topics:
+                if a != b:
+                    yield Edge(a, b, "prerequisite", (Evidence("stage", doc.name, stage_b.line, sentence),))
+
+
+def _stage_tops(doc: DocumentTopics, stage: Section) -> list[str]:
+    tops: list[str] = []
+    for section in stage.walk():
+        cand = doc.candidate_of(section)
+        if cand and not any(doc.candidate_of(a) for a in section.ancestors() if a is not stage
+                            and _inside(a, stage)):
+            tops.append(cand.topic_id)
+    return list(dict.fromkeys(tops))
+
+
+def _inside(section: Section, stage: Section) -> bool:
+    return any(a is stage for a in section.ancestors())
+
+
+def mermaid_edges(doc_name: str, arrows: Iterable[MermaidArrow], topic_of: dict[str, str]) -> Iterator[Edge]:
+    """One prerequisite edge per mermaid arrow whose ends are topics (``topic_of``: label → id)."""
+    for arrow in arrows:
+        a, b = topic_of.get(arrow.source), topic_of.get(arrow.target)
+        if a and b and a != b:
+            yield Edge(a, b, "prerequisite", (Evidence("mermaid", doc_name, arrow.line, arrow.text),))
+
+
+def cue_edges(doc: DocumentTopics, mentions: MentionIndex) -> Iterator[Edge]:
+    """Edges stated in sentences: "A是B的基础", "学习B之前…A", "先学A，再学B", "A用于理解B"."""
+    for section in [doc.parsed.root, *doc.parsed.walk()]:
+        own = doc.candidate_of(section)
+        texts = [(section.line, section.description)] + [(ln.number, ln.text) for ln in section.body]
+        for line, text in texts:
+            for sentence in SENTENCE_END.split(text):
+                yield from _sentence_edges(doc.name, line, sentence.strip(), own.topic_id if own else "", mentions)
+
+
+def _sentence_edges(doc: str, line: int, sentence: str, own: str, mentions: MentionIndex) -> Iterator[Edge]:
+    if len(sentence) < 4:
+        return
+    for cue in CUES:
+        for match in cue.finditer(sentence):
+            xs = mentions.topic_ids(match.group("x"))[:MAX_PER_SIDE]
+            if not xs and own and PRONOUN.match(match.group("x")):
+                xs = [own]
+            ys = [y for y in mentions.topic_ids(match.group("y")) if y not in xs][:MAX_PER_SIDE]
+            for x in xs:
+                for y in ys:
+                    yield Edge(x, y, "prerequisite", (Evidence("explicit", doc, line, sentence[:200]),))
+
+
+def merge_edges(edges: Iterable[Edge]) -> list[Edge]:
+    """One edge per (source, target, kind), carrying the evidence of all duplicates."""
+    evidence: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for edge in edges:
+        bucket = evidence[(edge.source, edge.target, edge.kind)]
+        bucket.extend(e for e in edge.evidence if e not in bucket)
+    return [Edge(s, t, k, tuple(ev)) for (s, t, k), ev in evidence.items()]  # type: ignore[arg-type]

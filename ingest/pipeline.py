@@ -1,0 +1,159 @@
+"""Turn documents into topics, edges and chunks (in memory; ``ingest.build`` writes them).
+
+``analyse(docs)`` runs each named step in turn: parse → collect candidates →
+merge topics → link aliases → extract edges → make acyclic → chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.chunks import chunk_document
+from ingest.clean import clean_lines
+from ingest.dag import make_acyclic
+from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
+from ingest.mermaid import MermaidArrow, parse_mermaid
+from ingest.names import is_latin, topic_key
+from ingest.reader import RawDocument
+from ingest.scaffolding import is_scaffolding
+from ingest.sections import ParsedDocument, Section, parse_sections
+from ingest.topics import (Candidate, DocumentTopics, build_topics, document_topics, heading_path,
+                           merge_candidates, text_aliases)
+from kb.lookup import MentionIndex
+from kb.model import Chunk, DroppedEdge, Edge, Topic
+
+SUMMARY_CHARS = 120
+# Characters that may precede a term in running text: "理解|自注意力机制(Self-Attention)".
+ALIAS_BOUNDARY = set("的了和与及或在是用如把对从将解握习括究即为、，,：:")
+
+
+@dataclass
+class Analysis:
+    """Everything ingest derives from a set of documents."""
+
+    topics: dict[str, Topic]
+    edges: list[Edge]
+    dropped: list[DroppedEdge]
+    chunks: list[Chunk]
+    titles: dict[str, str]  #: document name -> title
+    order: dict[str, tuple[int, int]] = field(default_factory=dict)  #: topic id -> (document, line)
+
+
+def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
+    """Front-matter title, else the first H1 unless it is scaffolding, else the file name."""
+    if str(doc.metadata.get("title", "")).strip():
+        return str(doc.metadata["title"]).strip()
+    first = next((s for s in parsed.root.children if s.kind == "title"), None)
+    if first and not is_scaffolding(first.title):
+        return first.title
+    return doc.name.rsplit(".", 1)[0]
+
+
+def analyse(docs: list[RawDocument]) -> Analysis:
+    """Derive topics, edges and chunks from decoded documents."""
+    parsed = {d.name: parse_sections(clean_lines(d.text, d.body_start_line)) for d in docs}
+    titles = {d.name: document_title(d, parsed[d.name]) for d in docs}
+    per_doc = [document_topics(d.name, parsed[d.name], i) for i, d in enumerate(docs)]
+    arrows = {dt.name: _mermaid_candidates(dt) for dt in per_doc}
+    groups = merge_candidates([c for dt in per_doc for c in dt.candidates])
+    _add_text_aliases(per_doc, groups)
+    topics = build_topics(groups, _summaries(groups))
+    mentions = mention_index(topics.values())
+    edges = merge_edges(_all_edges(per_doc, arrows, groups, mentions))
+    kept, dropped = make_acyclic(edges)
+    chunks = [c for dt in per_doc for c in _chunks(dt, titles[dt.name], mentions)]
+    order = {tid: (members[0].order, members[0].line) for tid, members in groups.items()}
+    return Analysis(topics, kept, dropped, chunks, titles, order)
+
+
+def _mermaid_candidates(dt: DocumentTopics) -> list[MermaidArrow]:
+    arrows: list[MermaidArrow] = []
+    for block in dt.parsed.mermaid:
+        nodes, block_arrows = parse_mermaid(block.lines)
+        for label, line in nodes.items():
+            dt.candidates.append(Candidate(label, (), dt.name, None, line, heading_path(block.section),
+                                           _stage_of(block.section), dt.candidates[0].order if dt.candidates else 0))
+        arrows.extend(block_arrows)
+    return arrows
+
+
+def _stage_of(section: Section) -> str:
+    return next((a.title for a in [section, *section.ancestors()] if a.kind == "stage"), "")
+
+
+def _add_text_aliases(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:
+    """``自注意力机制(Self-Attention)`` in running text adds the English alias to the known topic."""
+    by_key = {topic_key(c.name): tid for tid, members in groups.items() for c in members}
+    for dt in per_doc:
+        for section in [dt.parsed.root, *dt.parsed.walk()]:
+            for line, text in [(section.line, section.description)] + [(l.number, l.text) for l in section.body]:
+                for run, gloss in text_aliases(text):
+                    suffix = next((run[i:] for i in range(len(run) - 1)
+                                   if (i == 0 or run[i - 1] in ALIAS_BOUNDARY) and topic_key(run[i:]) in by_key), "")
+                    if not suffix or topic_key(gloss) in by_key:
+                        continue
+                    tid = by_key[topic_key(suffix)]
+                    if any(topic_key(gloss) == topic_key(a) for c in groups[tid] for a in c.aliases):
+                        continue
+                    groups[tid].append(Candidate(suffix, (gloss,), dt.name, section, line,
+                                                 heading_path(section), _stage_of(section),
+                                                 dt.candidates[0].order if dt.candidates else 0, tid))
+
+
+def _summaries(groups: dict[str, list[Candidate]]) -> dict[str, str]:
+    summaries = {}
+    for tid, members in groups.items():
+        for c in members:
+            text = (c.section.description if c.section else "") or _first_sentence(c.section)
+            if text:
+                summaries[tid] = _plain(text)[:SUMMARY_CHARS]
+                break
+    return summaries
+
+
+def _first_sentence(section: Section | None) -> str:
+    if section is None:
+        return ""
+    for line in section.body:
+        text = line.text.strip()
+        if text and not text.startswith(("```", "$$", "|", "-", "*", ">")) and not re.match(r"\d+\.", text):
+            return re.split(r"(?<=[。！？.!?])", text, maxsplit=1)[0]
+    return ""
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[*`#>]+", "", text).strip()
+
+
+def mention_index(topics: object) -> MentionIndex:
+    """Surface forms of every topic: its names, aliases and distinctive merge keys."""
+    surfaces: list[tuple[str, str]] = []
+    for topic in topics:  # type: ignore[attr-defined]
+        for name in topic.names:
+            surfaces.append((name, topic.id))
+            key = topic_key(name)
+            if len(key) >= 3 or (is_latin(key) and len(key) >= 2):
+                surfaces.append((key, topic.id))
+    return MentionIndex(surfaces)
+
+
+def _all_edges(per_doc: list[DocumentTopics], arrows: dict[str, list[MermaidArrow]],
+               groups: dict[str, list[Candidate]], mentions: MentionIndex) -> list[Edge]:
+    label_topic = {c.name: tid for tid, members in groups.items() for c in members}
+    edges: list[Edge] = []
+    for dt in per_doc:
+        edges += part_of_edges(dt)
+        edges += sibling_edges(dt)
+        edges += stage_edges(dt)
+        edges += mermaid_edges(dt.name, arrows[dt.name], label_topic)
+        edges += cue_edges(dt, mentions)
+    return edges
+
+
+def _chunks(dt: DocumentTopics, title: str, mentions: MentionIndex) -> list[Chunk]:
+    def topics_of(section: Section, text: str) -> tuple[str, ...]:
+        own = [c.topic_id for s in [section, *section.ancestors()] if (c := dt.candidate_of(s))][:1]
+        return tuple(dict.fromkeys(own + mentions.topic_ids(text)))
+
+    return chunk_document(dt.parsed.root, dt.name, title, topics_of)

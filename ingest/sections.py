@@ -1,0 +1,202 @@
+"""Recover a document's structure: a tree of headings and bold list items, plus mermaid blocks.
+
+Fenced code, ``$$`` formulas and tables stay in the body of the section they sit in:
+they are content, never structure.
+
+>>> doc = parse_sections([Line(1, "# 路线"), Line(2, "## 第一阶段：基础"), Line(3, "1. **数学**"),
+...                      Line(4, "   - **线性代数**：矩阵运算"), Line(5, "```"), Line(6, "# 不是标题"), Line(7, "```")])
+>>> [(s.title, s.kind, s.depth) for s in doc.walk()]
+[('路线', 'title', 1), ('基础', 'stage', 2), ('数学', 'item', 3), ('线性代数', 'item', 4)]
+>>> doc.find("线性代数").description, doc.find("线性代数").path
+('矩阵运算', ('路线', '基础', '数学', '线性代数'))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ingest.clean import Line
+from ingest.names import clean_title
+
+HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
+BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
+FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
+STAGE_TITLE = re.compile(r"^(?:第[一二三四五六七八九十百\d]+阶段|[一二三四五六七八九十]+[、.．])")
+ITEM_LEVEL = 10  # list items sit below every heading level
+
+
+@dataclass(eq=False)
+class Section:
+    """A node of a document's structure."""
+
+    title: str  #: cleaned title, e.g. "自注意力机制（Self-Attention）"
+    kind: str  #: "document", "title", "stage", "heading" or "item"
+    level: int  #: 0 for the document, 1–6 for headings, 10+ for list items
+    line: int  #: line where the section starts
+    raw: str = ""  #: the title as written
+    numbered: bool = False  #: part of an ordered sequence (a heading or a numbered item)
+    description: str = ""  #: for items: the text after the label on the same line
+    parent: Section | None = None
+    children: list[Section] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)  #: content lines directly inside
+    end_line: int = 0  #: last line belonging to the section or its children
+
+    def add(self, child: Section) -> Section:
+        """Append ``child`` and return it."""
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator[Section]:
+        """Every section below this one, in document order."""
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+    def find(self, title: str) -> Section | None:
+        """The first section below this one with ``title``."""
+        return next((s for s in self.walk() if s.title == title), None)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Titles from the top of the document down to this section."""
+        node: Section | None = self
+        titles: list[str] = []
+        while node is not None and node.kind != "document":
+            titles.append(node.title)
+            node = node.parent
+        return tuple(reversed(titles))
+
+    @property
+    def depth(self) -> int:
+        """How many sections enclose this one (1 for a top-level section)."""
+        return len(self.path)
+
+    def ancestors(self) -> Iterator[Section]:
+        """Enclosing sections, nearest first (the document root excluded)."""
+        node = self.parent
+        while node is not None and node.kind != "document":
+            yield node
+            node = node.parent
+
+
+@dataclass
+class Mermaid:
+    """A mermaid block and the section it appears in."""
+
+    lines: list[Line]
+    section: Section
+
+
+@dataclass
+class ParsedDocument:
+    """The structure of one document."""
+
+    root: Section
+    mermaid: list[Mermaid] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        """Every section in document order."""
+        return self.root.walk()
+
+    def find(self, title: str) -> Section | None:
+        """The first section titled ``title``."""
+        return self.root.find(title)
+
+
+def parse_sections(lines: list[Line], title: str = "") -> ParsedDocument:
+    """Build the section tree of ``lines`` (already cleaned)."""
+    parser = _Parser(Section(title=title, kind="document", level=0, line=1))
+    for line in lines:
+        parser.feed(line)
+    parser.close()
+    return ParsedDocument(parser.root, parser.mermaid)
+
+
+class _Parser:
+    def __init__(self, root: Section) -> None:
+        self.root = root
+        self.heading: Section = root  # innermost open heading
+        self.items: list[tuple[int, Section]] = []  # open list items with their indentation
+        self.fence: str = ""
+        self.block: list[Line] | None = None  # lines of an open mermaid block
+        self.formula = False
+        self.mermaid: list[Mermaid] = []
+        self.seen_h1 = False
+
+    @property
+    def current(self) -> Section:
+        return self.items[-1][1] if self.items else self.heading
+
+    def feed(self, line: Line) -> None:
+        text = line.text
+        if self.fence or self.formula:
+            return self._in_block(line)
+        if fence := FENCE.match(text):
+            self.fence = fence.group(1)[:3]
+            self.block = [] if fence.group(2).lower() == "mermaid" else None
+            return self.current.body.append(line)
+        if text.strip() == "$$" or (text.strip().startswith("$$") and not text.strip().endswith("$$", 2)):
+            self.formula = True
+            return self.current.body.append(line)
+        if heading := HEADING.match(text):
+            return self._heading(line, len(heading.group(1)), heading.group(2))
+        if item := ITEM.match(text):
+            return self._item(line, item)
+        if text.strip() and self.items and not text.startswith((" ", "\t")):
+            self.items.clear()  # a flush-left paragraph ends the list
+        self.current.body.append(line)
+
+    def _in_block(self, line: Line) -> None:
+        self.current.body.append(line)
+        stripped = line.text.strip()
+        if self.formula:
+            self.formula = not stripped.endswith("$$")
+        elif stripped.startswith(self.fence):
+            if self.block is not None:
+                self.mermaid.append(Mermaid(self.block, self.current))
+            self.fence, self.block = "", None
+        elif self.block is not None:
+            self.block.append(line)
+
+    def _heading(self, line: Line, level: int, raw: str) -> None:
+        self.items.clear()
+        parent = self.heading
+        while parent.kind != "document" and parent.level >= level:
+            parent = parent.parent or self.root
+        title = clean_title(raw)
+        kind = "heading"
+        if level == 1 and not self.seen_h1 and parent is self.root:
+            kind, self.seen_h1 = "title", True
+        elif STAGE_TITLE.match(raw.replace("*", "").strip()):
+            kind = "stage"
+        self.heading = parent.add(Section(title, kind, level, line.number, raw=raw, numbered=True))
+
+    def _item(self, line: Line, match: re.Match[str]) -> None:
+        indent, number, rest = len(match.group(1).expandtabs(4)), match.group(2), match.group(3)
+        while self.items and self.items[-1][0] >= indent:
+            self.items.pop()
+        label = BOLD_LABEL.match(rest.strip())
+        if not label:
+            return self.current.body.append(line)
+        name = clean_title(label.group(1)) + label.group(2)
+        section = Section(
+            clean_title(name), "item", ITEM_LEVEL + len(self.items), line.number, raw=rest,
+            numbered=number is not None, description=label.group(3).strip(),
+        )
+        self.current.add(section)
+        self.items.append((indent, section))
+
+    def close(self) -> None:
+        _set_end_lines(self.root)
+
+
+def _set_end_lines(section: Section) -> int:
+    last = max([section.line] + [line.number for line in section.body])
+    for child in section.children:
+        last = max(last, _set_end_lines(child))
+    section.end_line = last
+    return last

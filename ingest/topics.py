@@ -1,0 +1,193 @@
+"""From parsed documents to topics: find subject sections, then merge them across documents.
+
+A *candidate* is one sighting of a subject (a heading, a bold list item, a mermaid
+node). Candidates whose names share a key, or whose alias matches another's key,
+become one ``Topic`` with every name as an alias and every sighting as a source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ingest.names import PUNCT, is_latin, slugify, split_name, topic_key
+from ingest.scaffolding import excludes_subtree, is_question, is_scaffolding
+from ingest.sections import ParsedDocument, Section
+from kb.model import HEADING_SEPARATOR, Source, Topic
+
+MAX_NAME = 40  # longer "titles" are sentences, not subject names
+TEXT_ALIAS = re.compile(r"([\u4e00-\u9fff]{2,16})\s*[（(]([A-Za-z][A-Za-z0-9 .\-/+]{1,40})[)）]")
+
+
+@dataclass
+class Candidate:
+    """One sighting of a subject in one document."""
+
+    name: str
+    aliases: tuple[str, ...]
+    document: str
+    section: Section | None  # None for mermaid nodes outside any section
+    line: int
+    heading: str
+    stage: str = ""
+    order: int = 0  # position of the document in the ingest, for stable ordering
+    topic_id: str = ""  # filled in when merged
+
+
+@dataclass
+class DocumentTopics:
+    """What one document contributes: its stages in order and its candidates."""
+
+    name: str
+    parsed: ParsedDocument
+    stages: list[Section] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    by_section: dict[int, Candidate] = field(default_factory=dict)  # id(section) -> candidate
+
+    def candidate_of(self, section: Section | None) -> Candidate | None:
+        """The candidate for ``section``, if it is a subject."""
+        return None if section is None else self.by_section.get(id(section))
+
+
+def heading_path(section: Section) -> str:
+    """The heading path of a section as shown to users."""
+    return HEADING_SEPARATOR.join(section.path)
+
+
+def find_stages(parsed: ParsedDocument) -> list[Section]:
+    """Stage sections in order: explicit ones (第一阶段, 一、) or, in a roadmap whose
+    top-level sections are mostly subjects, those top-level sections."""
+    explicit = [s for s in parsed.walk() if s.kind == "stage"]
+    if explicit:
+        return explicit
+    top = [s for s in parsed.root.children if s.kind != "title"]
+    for title in (s for s in parsed.root.children if s.kind == "title"):
+        top += [s for s in title.children if s.kind == "heading"]
+    subjects = [s for s in top if not is_scaffolding(s.title) and not excludes_subtree(s.title)]
+    if len(top) >= 3 and len(subjects) * 3 >= len(top) * 2 and all(s.children for s in subjects):
+        for section in subjects:
+            section.kind = "stage"
+        return subjects
+    return []
+
+
+def is_subject(section: Section) -> bool:
+    """True when ``section`` names a learning subject."""
+    if section.kind not in ("heading", "item"):
+        return False
+    title = section.title
+    if not title or len(title) > MAX_NAME or is_scaffolding(title) or is_question(title):
+        return False
+    if excludes_subtree(title) or any(excludes_subtree(a.title) for a in section.ancestors()):
+        return False
+    return not any(is_question(a.title) for a in section.ancestors())
+
+
+def document_topics(name: str, parsed: ParsedDocument, order: int) -> DocumentTopics:
+    """Collect the subject candidates of one parsed document."""
+    found = DocumentTopics(name, parsed, stages=find_stages(parsed))
+    for section in parsed.walk():
+        if not is_subject(section):
+            continue
+        topic_name, aliases = split_name(section.title)
+        stage = next((a.title for a in section.ancestors() if a.kind == "stage"), "")
+        candidate = Candidate(topic_name, aliases, name, section, section.line,
+                              heading_path(section), stage, order)
+        found.candidates.append(candidate)
+        found.by_section[id(section)] = candidate
+    return found
+
+
+def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
+    """Group candidates denoting the same subject; return groups keyed by topic id.
+
+    Also sets ``candidate.topic_id`` on every candidate.
+    """
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys = {topic_key(c.name) for c in candidates}
+    for c in candidates:
+        for alias in c.aliases:
+            alias_key = topic_key(alias)
+            if alias_key in keys:
+                parent[root(alias_key)] = root(topic_key(c.name))
+    groups: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        groups[root(topic_key(c.name))].append(c)
+    by_id: dict[str, list[Candidate]] = {}
+    for members in sorted(groups.values(), key=lambda g: (g[0].order, g[0].line)):
+        topic_id = _unique_id(_preferred_id(members), by_id)
+        for c in members:
+            c.topic_id = topic_id
+        by_id[topic_id] = members
+    return by_id
+
+
+def display_name(members: list[Candidate]) -> str:
+    """The name seen in most documents; ties go to the earliest sighting."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    for c in members:
+        docs[c.name].add(c.document)
+    for c in members:
+        for alias in c.aliases:
+            docs[alias].add(c.document)
+    first = {c.name: i for i, c in reversed(list(enumerate(members)))}
+    plain = {n for n in first if PUNCT.sub("", unicodedata.normalize("NFKC", n).lower()) == topic_key(n)}
+    return min(first, key=lambda n: (n not in plain, -len(docs[n]),
+                                     is_latin(n) and not _all_latin(members), first[n]))
+
+
+def _all_latin(members: list[Candidate]) -> bool:
+    return all(is_latin(c.name) for c in members)
+
+
+def _preferred_id(members: list[Candidate]) -> str:
+    names = [n for c in members for n in (c.name, *c.aliases)]
+    latin = [n for n in names if is_latin(n)]
+    counts = Counter(latin)
+    return slugify(max(latin, key=lambda n: (counts[n], -len(n))) if latin else display_name(members))
+
+
+def _unique_id(base: str, taken: dict[str, list[Candidate]]) -> str:
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def build_topics(groups: dict[str, list[Candidate]], summaries: dict[str, str]) -> dict[str, Topic]:
+    """Turn merged candidate groups into ``Topic`` values."""
+    topics = {}
+    for topic_id, members in groups.items():
+        name = display_name(members)
+        seen = {topic_key(name) + "|" + name.lower()}
+        aliases = []
+        for alias in (n for c in members for n in (c.name, *c.aliases)):
+            tag = topic_key(alias) + "|" + alias.lower()
+            if alias != name and tag not in seen:
+                seen.add(tag)
+                aliases.append(alias)
+        sources = tuple(dict.fromkeys(Source(c.document, c.heading, c.line) for c in members))
+        stage = next((c.stage for c in members if c.stage), "")
+        topics[topic_id] = Topic(topic_id, name, tuple(aliases), sources, summaries.get(topic_id, ""), stage)
+    return topics
+
+
+def text_aliases(text: str) -> list[tuple[str, str]]:
+    """``(Chinese term, English gloss)`` pairs written as ``中文（English）`` in running text.
+
+    The Chinese part is the longest run before the parenthesis; callers match its
+    suffixes against known topics.
+
+    >>> text_aliases("理解自注意力机制(Self-Attention)的工作原理")
+    [('理解自注意力机制', 'Self-Attention')]
+    """
+    return [(m.group(1), m.group(2).strip()) for m in TEXT_ALIAS.finditer(text)]

@@ -1,0 +1,196 @@
+"""Graph algorithms of the roadmap, on topic ids: what a topic needs, what knowing it implies,
+the study path to a goal, what to learn next, and why one topic comes before another.
+
+A subtopic inherits the prerequisites of the topic it is part of, and learning a
+topic means learning its parts.
+
+>>> g = nx.DiGraph()
+>>> g.add_edge("python", "numpy", kind="prerequisite", evidence=[])
+>>> g.add_edge("numpy", "pandas", kind="prerequisite", evidence=[])
+>>> g.add_edge("indexing", "pandas", kind="part_of", evidence=[])
+>>> [node for node, _ in study_path(g, "pandas", known={"python"})]
+['numpy', 'indexing', 'pandas']
+>>> sorted(implied_known(g, {"pandas"}))
+['indexing', 'numpy', 'pandas', 'python']
+>>> [node for node, _ in study_path(g, "pandas", known={"indexing"})]
+['python', 'numpy', 'pandas']
+>>> [node for node in next_topics(g, known={"python"})]
+['numpy']
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import networkx as nx
+
+Reason = tuple[str, str, list[dict[str, Any]]]  # (why, related topic id, evidence dicts)
+
+
+def _kind(graph: nx.DiGraph, u: str, v: str) -> str:
+    return str(graph.edges[u, v]["kind"])
+
+
+def direct_prerequisites(graph: nx.DiGraph, node: str) -> list[str]:
+    """Topics with a prerequisite edge into ``node``."""
+    return [p for p in graph.predecessors(node) if _kind(graph, p, node) == "prerequisite"]
+
+
+def direct_dependents(graph: nx.DiGraph, node: str) -> list[str]:
+    """Topics ``node`` is a prerequisite of."""
+    return [d for d in graph.successors(node) if _kind(graph, node, d) == "prerequisite"]
+
+
+def parents(graph: nx.DiGraph, node: str) -> list[str]:
+    """Topics ``node`` is part of."""
+    return [t for t in graph.successors(node) if _kind(graph, node, t) == "part_of"]
+
+
+def parts(graph: nx.DiGraph, node: str) -> list[str]:
+    """Subtopics of ``node``."""
+    return [s for s in graph.predecessors(node) if _kind(graph, s, node) == "part_of"]
+
+
+def ancestors_by_part(graph: nx.DiGraph, node: str) -> list[str]:
+    """Every topic ``node`` is (transitively) part of, nearest first."""
+    seen: list[str] = []
+    queue = deque(parents(graph, node))
+    while queue:
+        topic = queue.popleft()
+        if topic not in seen:
+            seen.append(topic)
+            queue.extend(parents(graph, topic))
+    return seen
+
+
+def requirements(graph: nx.DiGraph, node: str) -> Iterator[tuple[str, Reason]]:
+    """What must be learned before ``node``: its prerequisites and those of what it is part of."""
+    for p in direct_prerequisites(graph, node):
+        yield p, ("prerequisite", node, graph.edges[p, node]["evidence"])
+    for a in ancestors_by_part(graph, node):
+        for p in direct_prerequisites(graph, a):
+            yield p, ("inherited", a, graph.edges[p, a]["evidence"])
+
+
+def implied_known(graph: nx.DiGraph, known: Collection[str]) -> set[str]:
+    """``known`` plus everything it implies: requirements and parts, transitively."""
+    result: set[str] = set()
+    stack = [k for k in known if k in graph]
+    while stack:
+        node = stack.pop()
+        if node in result:
+            continue
+        result.add(node)
+        stack.extend(p for p in direct_prerequisites(graph, node) if _implies(graph.edges[p, node]))
+        stack.extend(parts(graph, node))
+    return result
+
+
+def _implies(edge: dict[str, Any]) -> bool:
+    """Knowing B implies knowing A only when "A before B" is more than list order."""
+    return any(e["kind"] != "sibling" for e in edge.get("evidence", ())) or not edge.get("evidence")
+
+
+def needed_for(graph: nx.DiGraph, goal: str, known: set[str]) -> dict[str, Reason]:
+    """Every topic to learn for ``goal`` (not in ``known``) with the first reason found, nearest first."""
+    reasons: dict[str, Reason] = {goal: ("goal", goal, [])}
+    covered = {goal}  # the goal and its parts are learned in full; prerequisites as single steps
+    queue = deque([goal])
+    while queue:
+        node = queue.popleft()
+        found = [(p, r) for p, r in requirements(graph, node)]
+        if node in covered:
+            found += [(c, ("part", node, graph.edges[c, node]["evidence"])) for c in parts(graph, node)]
+            covered.update(parts(graph, node))
+        for other, reason in found:
+            if other not in reasons and other not in known:
+                reasons[other] = reason
+                queue.append(other)
+    if goal in known:
+        reasons.pop(goal)
+    return reasons
+
+
+def order_key(graph: nx.DiGraph, node: str) -> str:
+    """Sort key following the documents: document position, then line."""
+    doc, line = graph.nodes[node].get("order", (0, 0))
+    return f"{doc:04d}:{line:08d}:{node}"
+
+
+def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> list[tuple[str, Reason]]:
+    """Topics to learn for ``goal``, every prerequisite before what needs it, parts before the whole."""
+    needed = needed_for(graph, goal, implied_known(graph, known))
+    constraints = nx.DiGraph()
+    constraints.add_nodes_from(needed)
+    inherited = []
+    for node in needed:
+        for p, (why, _, _) in requirements(graph, node):
+            if p in needed:
+                (inherited.append((p, node)) if why == "inherited" else constraints.add_edge(p, node))
+        constraints.add_edges_from((c, node) for c in parts(graph, node) if c in needed)
+    for p, node in inherited:  # only where it contradicts nothing stated directly
+        if not nx.has_path(constraints, node, p):
+            constraints.add_edge(p, node)
+    order = nx.lexicographical_topological_sort(constraints, key=lambda n: order_key(graph, n))
+    return [(node, needed[node]) for node in order]
+
+
+def reach_counts(graph: nx.DiGraph) -> dict[str, int]:
+    """How many topics come after each topic (prerequisite edges and part → whole), exactly."""
+    index = {node: i for i, node in enumerate(graph)}
+    reach: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        bits = 0
+        for succ in graph.successors(node):
+            bits |= reach[succ] | (1 << index[succ])
+        reach[node] = bits
+    return {node: bits.bit_count() for node, bits in reach.items()}
+
+
+def next_topics(graph: nx.DiGraph, known: Collection[str] = (), limit: int = 5,
+                reach: dict[str, int] | None = None) -> list[str]:
+    """Topics not yet known whose requirements are all known, most useful first.
+
+    Useful means: continuing from what is known, then unlocking the most topics.
+    """
+    have = implied_known(graph, known)
+    reach = reach if reach is not None else reach_counts(graph)
+    ready = []
+    for node in graph:
+        if node in have:
+            continue
+        needs = {p for p, _ in requirements(graph, node)}
+        if needs <= have:
+            ready.append((not (needs & have), -reach.get(node, 0), order_key(graph, node), node))
+    return [node for *_, node in sorted(ready)[:limit]]
+
+
+def explain(graph: nx.DiGraph, first: str, then: str) -> list[tuple[str, str, str]]:
+    """The chain of relations showing ``first`` comes before ``then``.
+
+    Each link is ``(u, v, relation)`` with relation ``"prerequisite"``, ``"part_of"``
+    (u is part of v) or ``"includes"`` (v is part of u). The chain climbs from ``first``
+    to what it is part of, follows prerequisites, then descends into parts of ``then``'s
+    ancestors. Empty when there is no such chain.
+    """
+    product = nx.DiGraph()
+    for u, v, data in graph.edges(data=True):
+        if data["kind"] == "prerequisite":
+            product.add_edge((u, 0), (v, 1), rel="prerequisite")
+            product.add_edge((u, 1), (v, 1), rel="prerequisite")
+        else:
+            product.add_edge((u, 0), (v, 0), rel="part_of")
+            product.add_edge((u, 1), (v, 1), rel="part_of")
+            product.add_edge((v, 1), (u, 2), rel="includes")
+            product.add_edge((v, 2), (u, 2), rel="includes")
+    best: list[tuple[str, int]] = []
+    for phase in (1, 2):
+        try:
+            path = nx.shortest_path(product, (first, 0), (then, phase))
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            continue
+        if not best or len(path) < len(best):
+            best = path
+    return [(a[0], b[0], product.edges[a, b]["rel"]) for a, b in zip(best, best[1:])]
