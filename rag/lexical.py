@@ -92,7 +92,7 @@ class LexicalIndex:
         docs = [Document(page_content=c.prefixed_text, metadata={"chunk_id": c.id}, id=c.id) for c in chunks]
         # rank_bm25 divides by the corpus size: an empty knowledge base gets a dummy document
         self.retriever = BM25Retriever.from_documents(
-            docs or [Document(page_content="")], preprocess_func=tokenize
+            docs or [Document(page_content="empty")], preprocess_func=tokenize
         )
 
     @property

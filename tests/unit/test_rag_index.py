@@ -1,0 +1,127 @@
+"""Persistence of the dense index: round trip, incremental reuse, refusals with clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.errors import KnowledgeBaseError
+from kb.store import read_manifest, write_json
+from rag.index import INDEX_FILE, RECORDS_FILE, VECTORS_FILE, load_index, write_index
+from tests.fixtures.rag_fakes import CHUNKS, HashingEmbedder, chunk, write_kb
+
+
+def test_round_trip_finds_each_chunk_by_its_own_text(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    version = write_kb(tmp_path / "v1", CHUNKS, embedder)
+    index = load_index(version, embedder)
+    assert index.kind == "flat-ip"
+    assert [c.id for c in index.chunks] == [c.id for c in CHUNKS]
+    for row, c in enumerate(CHUNKS):
+        best_row, score = index.search(embedder.embed_query_vector(c.prefixed_text), 1)[0]
+        assert best_row == row and score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_index_is_held_in_langchain_faiss_with_inner_product(tmp_path: Path) -> None:
+    from langchain_community.vectorstores import FAISS
+    from langchain_community.vectorstores.utils import DistanceStrategy
+
+    embedder = HashingEmbedder()
+    index = load_index(write_kb(tmp_path / "v", CHUNKS, embedder), embedder)
+    assert isinstance(index.store, FAISS)
+    assert index.store.distance_strategy == DistanceStrategy.MAX_INNER_PRODUCT
+    doc, score = index.store.similarity_search_with_score(CHUNKS[3].prefixed_text, k=1)[0]
+    assert doc.metadata["chunk_id"] == CHUNKS[3].id and score > 0.99
+
+
+def test_files_are_pickle_free(tmp_path: Path) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    assert np.load(version / VECTORS_FILE, allow_pickle=False).shape == (len(CHUNKS), 64)
+    records = json.loads((version / RECORDS_FILE).read_text(encoding="utf-8"))
+    assert records["embedder"] == {"name": "fake:hashing", "dim": 64}
+    assert read_manifest(version)["embedder"]["count"] == len(CHUNKS)
+
+
+def test_unchanged_chunks_reuse_previous_vectors(tmp_path: Path) -> None:
+    first = write_kb(tmp_path / "v1", CHUNKS, HashingEmbedder())
+    embedder = HashingEmbedder()
+    changed = [*CHUNKS[:-1], chunk(13, "编程 › Python", "Python 之外还要会 Git。")]
+    fragment = write_index(tmp_path / "v2", changed, embedder, previous_dir=first)
+    assert (fragment["reused"], fragment["embedded"]) == (len(CHUNKS) - 1, 1)
+    assert embedder.passages_embedded == 1
+    np.testing.assert_allclose(
+        np.load(tmp_path / "v2" / VECTORS_FILE), HashingEmbedder().embed_passages([c.prefixed_text for c in changed])
+    )
+
+
+def test_previous_vectors_of_another_embedder_are_not_reused(tmp_path: Path) -> None:
+    first = write_kb(tmp_path / "v1", CHUNKS, HashingEmbedder(name="fake:other"))
+    fragment = write_index(tmp_path / "v2", CHUNKS, HashingEmbedder(), previous_dir=first)
+    assert fragment["reused"] == 0
+
+
+def test_removed_chunks_disappear(tmp_path: Path) -> None:
+    first = write_kb(tmp_path / "v1", CHUNKS, HashingEmbedder())
+    embedder = HashingEmbedder()
+    version = write_kb(tmp_path / "v2", CHUNKS[:2], embedder, previous=first)
+    assert len(load_index(version, embedder).chunks) == 2
+
+
+def test_approximate_index_above_the_exact_limit(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    fragment = write_index(tmp_path, CHUNKS, embedder, exact_limit=3)
+    assert fragment["kind"] == "hnsw"
+    from kb.store import write_chunks
+
+    write_chunks(tmp_path / "chunks.jsonl", CHUNKS)
+    index = load_index(tmp_path, embedder, {"embedder": fragment})
+    assert index.search(embedder.embed_query_vector(CHUNKS[4].prefixed_text), 1)[0][0] == 4
+
+
+@pytest.mark.parametrize(
+    ("searching_with", "fragment"),
+    [
+        (HashingEmbedder(name="fake:other"), "built with embedder 'fake:hashing'"),
+        (HashingEmbedder(dim=32), "(dim 32) is configured"),
+    ],
+)
+def test_another_embedder_is_refused_with_the_fix(tmp_path: Path, searching_with: HashingEmbedder, fragment: str) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_index(version, searching_with)
+    assert fragment in str(error.value) and "roadmap ingest --rebuild" in str(error.value)
+
+
+def test_knowledge_base_without_index_is_refused(tmp_path: Path) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    manifest = read_manifest(version) | {"embedder": None}
+    write_json(version / "manifest.json", manifest)
+    with pytest.raises(KnowledgeBaseError, match="has no search index.*roadmap ingest --rebuild"):
+        load_index(version, HashingEmbedder())
+
+
+@pytest.mark.parametrize("damage", ["delete-index", "garbage-index", "truncate-index", "delete-records",
+                                    "garbage-records", "unknown-chunk", "fewer-vectors"])
+def test_missing_or_corrupt_files_give_a_clear_error(tmp_path: Path, damage: str) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    index_file, records_file = version / INDEX_FILE, version / RECORDS_FILE
+    records = json.loads(records_file.read_text(encoding="utf-8"))
+    if damage == "delete-index":
+        index_file.unlink()
+    elif damage == "garbage-index":
+        index_file.write_bytes(b"\x00not a faiss index" * 10)
+    elif damage == "truncate-index":
+        index_file.write_bytes(index_file.read_bytes()[:100])
+    elif damage == "delete-records":
+        records_file.unlink()
+    elif damage == "garbage-records":
+        records_file.write_text("{not json", encoding="utf-8")
+    elif damage == "unknown-chunk":
+        write_json(records_file, records | {"chunk_ids": [*records["chunk_ids"][:-1], "ghost#1-2"]})
+    elif damage == "fewer-vectors":
+        write_json(records_file, records | {"chunk_ids": records["chunk_ids"][:-1]})
+    with pytest.raises(KnowledgeBaseError, match="roadmap ingest --rebuild"):
+        load_index(version, HashingEmbedder())
