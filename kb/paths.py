@@ -89,8 +89,10 @@ def implied_known(graph: nx.DiGraph, known: Collection[str]) -> set[str]:
 
 
 def _implies(edge: dict[str, Any]) -> bool:
-    """Knowing B implies knowing A only when "A before B" is more than list order."""
-    return any(e["kind"] != "sibling" for e in edge.get("evidence", ())) or not edge.get("evidence")
+    """Knowing B implies knowing A only when an author said so (a cue sentence or an arrow);
+    list and stage order say what to learn first, not what someone who knows B has learned."""
+    evidence = edge.get("evidence", ())
+    return not evidence or any(e["kind"] in ("explicit", "mermaid") for e in evidence)
 
 
 def needed_for(graph: nx.DiGraph, goal: str, known: set[str]) -> dict[str, Reason]:
@@ -153,6 +155,7 @@ def next_topics(graph: nx.DiGraph, known: Collection[str] = (), limit: int = 5,
                 reach: dict[str, int] | None = None) -> list[str]:
     """Topics not yet known whose requirements are all known, most useful first.
 
+    Subtopics of an unknown topic are not offered (the topic is, and covers them).
     Useful means: continuing from what is known, then unlocking the most topics.
     """
     have = implied_known(graph, known)
@@ -162,7 +165,7 @@ def next_topics(graph: nx.DiGraph, known: Collection[str] = (), limit: int = 5,
         if node in have:
             continue
         needs = {p for p, _ in requirements(graph, node)}
-        if needs <= have:
+        if needs <= have and set(parents(graph, node)) <= have | {node}:
             ready.append((not (needs & have), -reach.get(node, 0), order_key(graph, node), node))
     return [node for *_, node in sorted(ready)[:limit]]
 

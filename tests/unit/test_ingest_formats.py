@@ -1,0 +1,96 @@
+"""The structure of every seed format is recovered: headings, one-line stages, bold lists, mermaid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Analysis, analyse
+from ingest.reader import read_document
+
+
+def analysed(fixture_docs: Path, *names: str) -> Analysis:
+    return analyse([read_document(fixture_docs / n) for n in names])
+
+
+def names(analysis: Analysis) -> set[str]:
+    return {t.name for t in analysis.topics.values()}
+
+
+def edge_kinds(analysis: Analysis, a: str, b: str) -> set[str]:
+    ids = {t.name: t.id for t in analysis.topics.values()}
+    return {ev.kind for e in analysis.edges if (e.source, e.target) == (ids[a], ids[b]) for ev in e.evidence}
+
+
+def test_six_heading_levels_become_nested_topics(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "headings.md")
+    assert {"矩阵分析", "特征分解", "幂迭代法", "Python语言", "神经网络", "反向传播"} <= names(a)
+    assert "structure" in edge_kinds(a, "幂迭代法", "特征分解")
+    assert not {"打好基础", "总结展望", "未来方向", "机器学习入门路线"} & names(a)  # stages, scaffolding, title
+
+
+def test_top_level_sections_of_a_roadmap_are_stages(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "headings.md")
+    assert edge_kinds(a, "数学准备", "神经网络") == {"stage"}
+    assert edge_kinds(a, "编程准备", "神经网络") == {"stage"}
+
+
+def test_one_line_article_with_forum_chrome(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "oneline.txt")
+    assert {"数学", "矩阵分析", "概率基础", "编程", "神经网络", "注意力机制", "模型部署"} == names(a)
+    assert edge_kinds(a, "数学", "神经网络") == {"stage"}
+    assert edge_kinds(a, "神经网络", "模型部署") == {"stage"}
+    assert edge_kinds(a, "矩阵分析", "神经网络") == {"explicit"}  # "这些是理解神经网络的核心工具"
+    text = "\n".join(c.text for c in a.chunks)
+    for noise in ("点赞", "评论", "相关推荐", "21:05", "某某大学", "写得真好", "#学习路线#", "某某社区"):
+        assert noise not in text
+    assert "持续练习最重要" in text  # content next to the noise survives
+
+
+def test_front_matter_and_chinese_numbered_stages(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "frontmatter.md")
+    assert a.titles["frontmatter.md"] == "我的机器学习笔记"
+    assert edge_kinds(a, "数学准备", "核心结构") == {"stage"}
+    assert edge_kinds(a, "编程准备", "核心结构") == {"stage"}
+    net = next(t for t in a.topics.values() if t.name == "神经网络")
+    assert net.aliases == ("Neural Network",)
+    probability = next(t for t in a.topics.values() if t.name == "概率基础")
+    assert probability.summary.startswith("常见分布")
+    assert "核心结构" in names(a)
+
+
+def test_article_mermaid_code_formula_and_faq(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "article.md")
+    assert {"mermaid", "sibling"} <= edge_kinds(a, "感知机", "反向传播")
+    assert "mermaid" in edge_kinds(a, "反向传播", "注意力机制")
+    # code, formulas, tables, FAQ questions and scaffolding never become topics
+    assert not {"这不是标题", "数据准备", "感知机和神经网络的区别", "需要多少数学？", "背景介绍",
+                "核心概念与联系"} & names(a)
+    formula_chunk = next(c for c in a.chunks if "\\frac" in c.text)
+    assert formula_chunk.text.count("$$") == 2  # the formula is never split
+    code_chunk = next(c for c in a.chunks if "import torch" in c.text)
+    assert code_chunk.text.count("```") == 2
+
+
+def test_merging_across_documents_and_languages(fixture_docs: Path) -> None:
+    a = analysed(fixture_docs, "headings.md", "oneline.txt", "frontmatter.md", "article.md")
+    matrix = [t for t in a.topics.values() if t.name == "矩阵分析"]
+    assert len(matrix) == 1 and {s.document for s in matrix[0].sources} == {
+        "headings.md", "oneline.txt", "frontmatter.md"}
+    attention = [t for t in a.topics.values() if "注意力机制" in t.names]
+    assert len(attention) == 1 and "Attention" in attention[0].aliases
+    python = [t for t in a.topics.values() if "Python" in t.names]
+    assert len(python) == 1 and "Python语言" in python[0].names
+    # different subjects stay apart
+    assert len({t.id for t in a.topics.values() if t.name in ("数学", "数学准备", "编程", "编程准备")}) == 4
+
+
+@pytest.mark.parametrize("name", ["headings.md", "oneline.txt", "frontmatter.md", "article.md"])
+def test_chunks_are_small_and_located(fixture_docs: Path, name: str) -> None:
+    a = analysed(fixture_docs, name)
+    assert a.chunks
+    for chunk in a.chunks:
+        assert chunk.document == name and chunk.start_line <= chunk.end_line
+        assert len(chunk.text) <= 900 or "```" in chunk.text
+    assert len({c.id for c in a.chunks}) == len(a.chunks)
