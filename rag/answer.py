@@ -1,0 +1,370 @@
+"""Answers with citations: follow-up resolution → retrieval → graph facts → prompt → streamed
+LLM text (or an extractive answer) → the structured ``Answer``.
+
+``stream_answer`` yields events in this order: one ``Context`` (sources, linked topics,
+next topics, missing prerequisites — ready before any model runs), many ``Token``, one
+``Done`` carrying the ``Answer``. ``collect`` turns the events into the ``Answer``.
+
+Example (not executed: it needs a knowledge base)::
+
+    for event in stream_answer("学习多头注意力之前要掌握什么？", roadmap=rm, retrieve=a.retrieve, llm=None):
+        if isinstance(event, Token):
+            print(event.text, end="")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from kb.model import Topic
+from rag.facts import GraphFacts, graph_facts
+from rag.lexical import tokenize
+from rag.linking import link_topics
+from rag.prompting import NOT_COVERED, Passage, build_messages, question_language
+from rag.search import SearchResult
+
+#: Passages retrieved per question (and numbered for citation).
+TOP_K = 4
+#: Passages quoted by the extractive (``llm="none"``) answer.
+EXTRACTIVE_PASSAGES = 2
+#: Longest quote from one passage in an extractive answer.
+QUOTE_CHARS = 160
+#: Earlier user turns searched for the topic of a follow-up question.
+FOLLOW_UP_TURNS = 3
+#: Without a linked topic, more than this share of the question's words must occur in the passages.
+MIN_OVERLAP = 0.5
+
+_MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
+_MARKUP = re.compile(r"(^|\s)(#{1,6}|-{3,}|>)(?=\s)")
+_BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
+#: Words every question has; they say nothing about whether the documents cover it.
+QUESTION_WORDS = frozenset(
+    "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
+    "what how why which when where should learn does work between difference explain tell".split()
+)
+_NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
+
+Retrieve = Callable[[str, int], SearchResult]
+History = Iterable[Any]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage an answer cites, numbered as in the text ("[1]")."""
+
+    n: int  #: the number used in the answer text
+    document: str  #: file name of the document
+    heading: str  #: heading path, e.g. "大模型进阶之路 › Transformer › 多头注意力"
+    lines: str  #: line range in the document, e.g. "12-18"
+    snippet: str  #: the text shown to the model / quoted
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of a question."""
+
+    text: str  #: the answer, with [n] markers
+    sources: tuple[Citation, ...]  #: the passages the text cites (the top one when it cites none)
+    linked_topics: tuple[Topic, ...]  #: topics the question (or its follow-up context) is about
+    next_topics: tuple[Topic, ...]  #: what to learn next, personalised by what the learner knows
+    missing_prerequisites: tuple[str, ...]  #: sentences naming prerequisites not covered yet
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (topics without their source lists)."""
+        data = asdict(self)
+        for key in ("linked_topics", "next_topics"):
+            data[key] = [{"id": t["id"], "name": t["name"], "stage": t["stage"]} for t in data[key]]
+        return data
+
+
+@dataclass(frozen=True)
+class Context:
+    """First event: everything known before the model runs."""
+
+    sources: tuple[Citation, ...]  #: the numbered passages the answer may cite
+    linked_topics: tuple[Topic, ...]  #: topics the question is about
+    next_topics: tuple[Topic, ...]  #: what to learn next
+    missing_prerequisites: tuple[str, ...]  #: prerequisites the learner has not covered
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of the answer text, as the model produces it."""
+
+    text: str  #: the new text
+
+
+@dataclass(frozen=True)
+class Done:
+    """Last event: the finished answer."""
+
+    answer: Answer  #: the structured result
+
+
+Event = Context | Token | Done
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question with everything gathered for answering it."""
+
+    question: str  #: the question as asked
+    query: str  #: the retrieval query (the question plus follow-up topics)
+    lang: str  #: "zh" or "en", the language to answer in
+    topics: tuple[Topic, ...]  #: linked topics
+    facts: GraphFacts  #: graph facts for the linked topics
+    passages: tuple[Citation, ...]  #: retrieved passages, numbered from 1
+    covered: bool  #: whether the documents seem to be about the question at all
+    history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+
+def stream_answer(
+    question: str,
+    *,
+    roadmap: Any,
+    retrieve: Retrieve,
+    llm: BaseChatModel | None,
+    known: Sequence[str] = (),
+    history: History = (),
+    k: int = TOP_K,
+) -> Iterator[Event]:
+    """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
+
+    ``llm=None`` answers extractively, without a model. A question the documents do
+    not seem to cover is answered "not covered" without calling the model.
+    """
+    prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k)
+    yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
+                  prepared.facts.missing_prerequisites)
+    if not prepared.covered:
+        pieces: Iterable[str] = [not_covered_text(prepared.lang)]
+    elif llm is None:
+        pieces = extractive_lines(prepared)
+    else:
+        pieces = answer_chain(llm).stream(prepared)
+    parts = []
+    for piece in pieces:
+        if piece:
+            parts.append(piece)
+            yield Token(piece)
+    yield Done(finish("".join(parts).strip(), prepared))
+
+
+def collect(events: Iterable[Event]) -> Answer:
+    """The ``Answer`` of a stream of events."""
+    for event in events:
+        if isinstance(event, Done):
+            return event.answer
+    raise RuntimeError("the answer stream ended without a Done event")
+
+
+def prepare(
+    question: str, *, roadmap: Any, retrieve: Retrieve, known: Sequence[str] = (), history: History = (), k: int = TOP_K
+) -> Prepared:
+    """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved)."""
+    turns = tuple(history_pairs(history))
+    earlier = follow_up_topics(roadmap, question, turns)
+    query = retrieval_query(question, earlier)
+    result = retrieve(query, k)
+    topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
+    lang = question_language(question, [n for t in topics for n in t.names])
+    facts = graph_facts(roadmap, topics, known, lang=lang)
+    covered = bool(topics) or overlap(question, result.documents) > MIN_OVERLAP
+    return Prepared(question, query, lang, topics, facts, numbered(result.documents), covered, turns)
+
+
+def answer_chain(llm: BaseChatModel) -> Runnable[Prepared, str]:
+    """prepared question → prompt messages → chat model → text pieces."""
+    return RunnableLambda(prompt_messages) | llm | StrOutputParser()
+
+
+def prompt_messages(prepared: Prepared) -> list[BaseMessage]:
+    """The prompt for a prepared question (see ``rag.prompting``)."""
+    passages = [Passage(c.n, _where(c), c.snippet) for c in prepared.passages]
+    return build_messages(prepared.question, prepared.facts.lines(prepared.lang), passages, prepared.lang,
+                          history=prepared.history)
+
+
+def finish(text: str, prepared: Prepared) -> Answer:
+    """The ``Answer`` for ``text``, with its citations mapped to passages."""
+    return Answer(
+        text=text,
+        sources=cite(text, prepared.passages, prepared.covered),
+        linked_topics=prepared.topics,
+        next_topics=prepared.facts.next_topics,
+        missing_prerequisites=prepared.facts.missing_prerequisites,
+    )
+
+
+# --- follow-ups and retrieval ---------------------------------------------------------------
+
+
+def history_pairs(history: History) -> Iterator[tuple[str, str]]:
+    """(user, assistant) pairs from pairs, LangChain messages or ``{"role", "content"}`` dicts."""
+    user: str | None = None
+    for item in history:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            yield str(item[0] or ""), str(item[1] or "")
+            continue
+        role, content = _role_and_content(item)
+        if role in ("user", "human"):
+            if user is not None:
+                yield user, ""
+            user = content
+        elif role in ("assistant", "ai") and user is not None:
+            yield user, content
+            user = None
+    if user is not None:
+        yield user, ""
+
+
+def follow_up_topics(roadmap: Any, question: str, turns: Sequence[tuple[str, str]]) -> list[Topic]:
+    """Topics of the latest earlier user turn naming any, when the question itself names none.
+
+    "那它之后学什么？" after a question about LoRA resolves to LoRA.
+    """
+    if not turns or link_topics(roadmap, question):
+        return []
+    for user, _ in reversed(turns[-FOLLOW_UP_TURNS:]):
+        topics = link_topics(roadmap, user)
+        if topics:
+            return topics
+    return []
+
+
+def retrieval_query(question: str, topics: Sequence[Topic]) -> str:
+    """The question, followed by the names of the follow-up topics it refers to.
+
+    >>> retrieval_query("那它之后学什么？", [Topic("lora", "LoRA")])
+    '那它之后学什么？ LoRA'
+    """
+    return " ".join([question.strip(), *(t.name for t in topics)])
+
+
+def numbered(documents: Sequence[Document]) -> tuple[Citation, ...]:
+    """Retrieved documents as citations numbered from 1 (snippet if present, else the text)."""
+    return tuple(
+        Citation(
+            n=n,
+            document=str(d.metadata.get("source", "")),
+            heading=str(d.metadata.get("heading", "")),
+            lines=str(d.metadata.get("lines", "")),
+            snippet=str(d.metadata.get("snippet") or d.page_content),
+        )
+        for n, d in enumerate(documents, 1)
+    )
+
+
+def overlap(question: str, documents: Sequence[Document]) -> float:
+    """Share of the question's content words that occur in the retrieved passages.
+
+    Dense scores sit in a narrow band whatever the question, so whether the documents
+    are about it at all is judged on words. One-character words count only when
+    there are no others.
+    """
+    words = set(tokenize(question)) - QUESTION_WORDS
+    words = {w for w in words if len(w) > 1} or words
+    if not words:
+        return 0.0
+    text = " ".join(d.page_content for d in documents).lower()
+    return sum(w in text for w in words) / len(words)
+
+
+# --- citations and the extractive answer ------------------------------------------------------
+
+
+def cited_numbers(text: str) -> list[int]:
+    """Citation numbers in ``text``, in order of first appearance.
+
+    >>> cited_numbers("先学自注意力[2]，再学多头注意力【1】[2, 3]。")
+    [2, 1, 3]
+    """
+    found: dict[int, None] = {}
+    for match in _MARKER.finditer(text):
+        for number in re.split(r"[,，、]", match.group(1)):
+            found.setdefault(int(number))
+    return list(found)
+
+
+def cite(text: str, passages: Sequence[Citation], covered: bool = True) -> tuple[Citation, ...]:
+    """The passages ``text`` cites; the top passage when it cites none (nothing when not covered).
+
+    Markers without a passage (``[9]`` of four) are ignored, never invented.
+    """
+    numbers = [n for n in cited_numbers(text) if 1 <= n <= len(passages)]
+    if numbers:
+        return tuple(passages[n - 1] for n in numbers)
+    if not covered or not passages or says_not_covered(text):
+        return ()
+    return (passages[0],)
+
+
+def says_not_covered(text: str) -> bool:
+    """Whether the answer says the documents do not cover the question."""
+    lowered = text.lower()
+    return any(p in lowered for p in _NOT_COVERED_PHRASES)
+
+
+def not_covered_text(lang: str) -> str:
+    """The plain statement that the documents do not cover the question."""
+    return NOT_COVERED[lang] + ("。" if lang == "zh" else ".")
+
+
+def extractive_lines(prepared: Prepared) -> list[str]:
+    """An answer without a model: graph facts, then the best passages with their citations."""
+    zh = prepared.lang == "zh"
+    lines = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
+             for f in prepared.facts.linked[:2]]
+    quoted = prepared.passages[:EXTRACTIVE_PASSAGES]
+    if quoted:
+        lines.append("资料要点：" if zh else "From the documents:")
+        lines.extend(f"- {_shorten(plain_text(c.snippet), QUOTE_CHARS)} [{c.n}]" for c in quoted)
+    return [line + "\n" for line in lines]
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown snippet text as one plain line (no emphasis, heading marks, bullets or rules).
+
+    >>> plain_text("- **核心架构** - **Transformer**：大模型的基石 ##### 注意力")
+    '核心架构；Transformer：大模型的基石；注意力'
+    """
+    text = _MARKUP.sub(" ", markdown.replace("**", "").replace("`", ""))
+    parts = [p.strip() for p in _BREAK.split(text) if p.strip()]
+    return "；".join(parts)
+
+
+def _topic_sentence(name: str, before: Sequence[str], after: Sequence[str], zh: bool) -> str:
+    if zh:
+        first = f"学习「{name}」之前要先掌握：{'、'.join(before)}。" if before else f"「{name}」没有前置要求。"
+        return first + (f"学完之后可以学：{'、'.join(after[:5])}。" if after else "")
+    first = f"Before {name}, learn: {', '.join(before)}." if before else f"{name} has no prerequisites."
+    return first + (f" After it: {', '.join(after[:5])}." if after else "")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _where(citation: Citation) -> str:
+    lines = f" ({citation.lines})" if citation.lines else ""
+    return f"{citation.document} › {citation.heading}{lines}" if citation.heading else citation.document + lines
+
+
+def _role_and_content(item: Any) -> tuple[str, str]:
+    if isinstance(item, BaseMessage):
+        return item.type, str(item.content)
+    if isinstance(item, dict):
+        return str(item.get("role", "")), str(item.get("content", ""))
+    raise TypeError(f"history items must be (user, assistant) pairs, messages or role dicts, got {item!r}")
