@@ -1,0 +1,168 @@
+"""The Gradio app: chat, my study path and the roadmap graph, over one assistant and roadmap.
+
+``build_app`` lays out the tabs and wires the handlers of ``ui.chat`` and ``ui.study``;
+it never launches, so tests can pass fakes or the real thing. Chat events share one
+concurrency slot (``concurrency_id="llm"``: the local model answers one question at a
+time, others queue) while path and graph events run on their own.
+
+Example::
+
+    demo = build_app(Assistant.load(kb_dir, llm="none"), Roadmap.load(kb_dir), profile_store=ProfileStore())
+    demo.queue(default_concurrency_limit=4).launch(server_name="127.0.0.1")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from kb import Roadmap
+from ui.backend import backend_for
+from ui.chat import NEXT_BUTTONS, ChatHandler
+from ui.profiles import ProfileStore
+from ui.render import choice
+from ui.study import StudyHandler
+
+EXAMPLES = [
+    "学习多头注意力之前要掌握什么？",
+    "What should I learn after LoRA?",
+    "Transformer 的自注意力机制是什么？",
+    "How do I get started with large language models?",
+]
+PATH_CONCURRENCY = 4  #: path, profile and graph events running at once (they never touch the LLM)
+
+
+@dataclass
+class ChatParts:
+    """The chat tab's components that events refer to."""
+
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    send: gr.Button
+    sources: gr.Markdown
+    check: gr.Markdown
+    buttons: list[gr.Button]
+
+    @property
+    def outputs(self) -> list[Any]:
+        return [self.chatbot, self.question, self.sources, self.check, *self.buttons]
+
+
+@dataclass
+class PathParts:
+    """The "My path" tab's components that events refer to."""
+
+    profile: gr.Textbox
+    known: gr.Dropdown
+    learning: gr.Dropdown
+    skip: gr.Dropdown
+    goal: gr.Dropdown
+    notice: gr.Markdown
+
+    @property
+    def states(self) -> list[Any]:
+        return [self.profile, self.known, self.learning, self.skip]
+
+
+def build_app(assistant: Any, roadmap: Roadmap, *, profile_store: ProfileStore, profile: str = "default",
+              title: str = "Roadmap QA · 大模型学习路线问答") -> gr.Blocks:
+    """The app's Blocks (not launched) over ``assistant`` (a ``rag.Assistant`` or a ``ChatBackend``)."""
+    chat = ChatHandler(backend_for(assistant, roadmap), profile_store)
+    study = StudyHandler(roadmap, profile_store)
+    choices = [choice(t) for t in roadmap.topics()]
+    with gr.Blocks(title=title) as demo:
+        gr.Markdown(f"# {title}\n向知识库提问、规划自己的学习路径、查看前置知识图谱。"
+                    " · Ask the knowledge base, plan your study path, explore the prerequisite graph.")
+        with gr.Tabs():
+            with gr.Tab("对话 · Chat", id="chat"):
+                chat_parts = _chat_tab()
+            with gr.Tab("我的路径 · My path", id="path"):
+                path_parts = _path_tab(study, choices, profile)
+            with gr.Tab("图谱 · Graph", id="graph") as graph_tab:
+                _graph_tab(study, choices, path_parts, graph_tab)
+        _wire_chat(chat, chat_parts, path_parts.profile)
+        demo.load(study.load_profile, inputs=path_parts.profile,
+                  outputs=[path_parts.known, path_parts.learning, path_parts.skip, path_parts.goal,
+                           path_parts.notice], api_name="load_profile")
+    return demo
+
+
+def _chat_tab() -> ChatParts:
+    chatbot = gr.Chatbot(label="对话 · Chat", height=460, elem_id="chatbot",
+                         placeholder="**问我任何关于学习大模型的问题 · Ask anything about learning LLMs**")
+    with gr.Row():
+        question = gr.Textbox(placeholder="输入问题，回车发送 · Type a question and press Enter",
+                              show_label=False, scale=8, elem_id="question", max_lines=4)
+        send = gr.Button("发送 · Send", variant="primary", scale=1, elem_id="send")
+    gr.Examples(EXAMPLES, inputs=question, label="示例问题 · Example questions")
+    check = gr.Markdown(elem_id="check", elem_classes="notice")
+    with gr.Row(elem_id="next-topics"):
+        gr.Markdown("**接下来可以学 · Next topics:**")
+        buttons = [gr.Button(visible=False, size="sm", elem_id=f"next-{i}") for i in range(NEXT_BUTTONS)]
+    with gr.Accordion("来源 · Sources of the last answer", open=True):
+        sources = gr.Markdown(elem_id="sources")
+    gr.Button("清空对话 · Clear", size="sm").click(lambda: ([], "", ""), outputs=[chatbot, sources, check],
+                                                   api_visibility="private")
+    return ChatParts(chatbot, question, send, sources, check, buttons)
+
+
+def _wire_chat(chat: ChatHandler, parts: ChatParts, profile: gr.Textbox) -> None:
+    llm = {"concurrency_limit": 1, "concurrency_id": "llm"}
+    inputs = [parts.question, parts.chatbot, profile]
+    parts.question.submit(chat.respond, inputs, parts.outputs, api_name="chat", **llm)
+    parts.send.click(chat.respond, inputs, parts.outputs, api_name="chat_send", api_visibility="undocumented", **llm)
+    for i, button in enumerate(parts.buttons):
+        button.click(chat.ask_topic, [button, parts.chatbot, profile], parts.outputs,
+                     api_name="ask_topic" if i == 0 else f"ask_topic_{i}",
+                     api_visibility="public" if i == 0 else "undocumented", **llm)
+
+
+def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str) -> PathParts:
+    gr.Markdown("标记你已掌握、正在学和想跳过的主题（可输入搜索），选择目标，生成学习路径。"
+                " · Mark topics (type to search), pick a goal, get your path. Saved in a local profile.")
+    with gr.Row():
+        name = gr.Textbox(value=profile, label="档案 · Profile", scale=2, elem_id="profile")
+        load = gr.Button("载入 · Load", scale=1, size="sm")
+    # custom values reach the handler, which resolves aliases and typos or names the nearest topic
+    multi = {"choices": choices, "multiselect": True, "filterable": True, "value": [], "allow_custom_value": True}
+    known = gr.Dropdown(label="已掌握 · Known", elem_id="known", **multi)
+    learning = gr.Dropdown(label="正在学 · Learning", elem_id="learning", **multi)
+    skip = gr.Dropdown(label="跳过 · Skip", elem_id="skip", **multi)
+    goal = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, label="目标 · Goal",
+                       elem_id="goal")
+    with gr.Row():
+        save = gr.Button("保存 · Save", elem_id="save")
+        path_btn = gr.Button("生成路径 · Study path", variant="primary", elem_id="path-btn")
+        next_btn = gr.Button("下一步学什么 · What next", elem_id="next-btn")
+        export = gr.DownloadButton("导出 Markdown · Export", value=None, elem_id="export")
+    note = gr.Markdown(elem_id="path-notice", elem_classes="notice")
+    next_md = gr.Markdown(elem_id="next-md")
+    path_md = gr.Markdown(elem_id="path-md")
+    parts = PathParts(name, known, learning, skip, goal, note)
+    run = {"concurrency_limit": PATH_CONCURRENCY}
+    load.click(study.load_profile, name, [known, learning, skip, goal, note], api_visibility="private", **run)
+    save.click(study.save_profile, [*parts.states, goal], note, api_name="save_profile", **run)
+    path_btn.click(study.study_path, [*parts.states, goal], [path_md, export, note], api_name="study_path", **run)
+    next_btn.click(study.next_topics, parts.states, [next_md, note], api_name="next_topics", **run)
+    return parts
+
+
+def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathParts, tab: gr.Tab) -> None:
+    gr.Markdown("前置知识图谱：从左到右是学习顺序；绿色为已掌握，橙色为当前路径，红色为目标。"
+                " · Learning order runs left to right; known topics green, your path orange, the goal red.")
+    with gr.Row():
+        with gr.Column(scale=3):
+            picture = gr.HTML(elem_id="graph")
+        with gr.Column(scale=1):
+            topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, label="主题 · Topic",
+                                elem_id="graph-topic")
+            details = gr.Markdown(elem_id="topic-details")
+            refresh = gr.Button("刷新 · Refresh", size="sm")
+    note = gr.Markdown(elem_classes="notice")
+    run = {"concurrency_limit": PATH_CONCURRENCY}
+    tab.select(study.graph, [path.profile, topic], [picture, note], api_visibility="private", **run)
+    refresh.click(study.graph, [path.profile, topic], [picture, note], api_name="graph", **run)
+    topic.change(study.topic_details, topic, [details, note], api_name="topic_details", **run).then(
+        study.graph, [path.profile, topic], [picture, note], api_visibility="private", **run)

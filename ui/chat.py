@@ -1,0 +1,139 @@
+"""The chat tab's handler: streams an answer with its sources, prerequisite check and next topics.
+
+``ChatHandler.respond`` is a generator Gradio calls with (question, chat messages,
+profile name). Every value it yields is a ``ChatView`` tuple for the outputs
+``[chatbot, question box, sources, check, next-topic buttons…]``: the first one
+already carries the sources and next topics, later ones grow the answer text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import gradio as gr
+
+from kb.errors import RoadmapError
+from ui.backend import ChatBackend, ChatContext, History
+from ui.profiles import ProfileStore
+from ui.render import answer_markdown, check_markdown, md_text, notice, plain_text, sources_markdown
+
+log = logging.getLogger(__name__)
+
+NEXT_BUTTONS = 5  #: how many next-topic buttons the tab has
+STREAM_EVERY = 0.05  #: seconds between two updates of the growing answer
+TOPIC_QUESTION = "介绍一下「{topic}」，学习它之前需要什么？"
+SOURCES_TITLE = "📚 来源 · Sources"
+
+ChatView = tuple[Any, ...]
+
+
+def message_text(content: Any) -> str:
+    """The text of a chat message's content (a string, or Gradio's list of parts).
+
+    >>> message_text([{"type": "text", "text": "hi"}]), message_text("yo")
+    ('hi', 'yo')
+    """
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(part) for part in content)
+    return ""
+
+
+def history_pairs(messages: Sequence[dict[str, Any]] | None) -> list[tuple[str, str]]:
+    """Earlier (question, answer) turns from the chat messages; the sources boxes are left out.
+
+    >>> history_pairs([{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"},
+    ...                {"role": "assistant", "content": "src", "metadata": {"title": "S"}}])
+    [('q', 'a')]
+    """
+    pairs: list[tuple[str, str]] = []
+    question = None
+    for message in messages or []:
+        if (message.get("metadata") or {}).get("title"):
+            continue
+        text = plain_text(message_text(message.get("content")))
+        if message.get("role") == "user":
+            question = text
+        elif question is not None:
+            pairs.append((question, text))
+            question = None
+    return pairs
+
+
+def button_updates(topics: Sequence[str]) -> list[Any]:
+    """Updates for the next-topic buttons: one per topic, the rest hidden."""
+    shown = list(topics)[:NEXT_BUTTONS]
+    return [gr.update(value=t, visible=True) for t in shown] + \
+           [gr.update(value="", visible=False) for _ in range(NEXT_BUTTONS - len(shown))]
+
+
+class ChatHandler:
+    """Streams answers from a ``ChatBackend``; the learner's known topics come from the profile store."""
+
+    def __init__(self, backend: ChatBackend, profiles: ProfileStore) -> None:
+        self.backend = backend
+        self.profiles = profiles
+
+    def respond(self, question: str, messages: list[dict[str, Any]] | None,
+                profile: str) -> Iterator[ChatView]:
+        """Answer ``question``; yields the growing chat, context first."""
+        messages = list(messages or [])
+        question = (question or "").strip()
+        if not question:
+            gr.Warning("问题是空的，请输入一个问题。 · The question is empty: type a question.")
+            yield self._view(messages, "", notice("问题是空的，请输入一个问题。 · The question is empty: type a question."))
+            return
+        try:
+            yield from self._stream(question, messages, profile)
+        except RoadmapError as exc:
+            gr.Warning(str(exc))
+            yield self._view(messages + _turn(question, notice(str(exc))), "", notice(str(exc)))
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave a frozen spinner; log it, show one line
+            log.exception("chat failed for %r", question)
+            text = f"Something went wrong while answering ({type(exc).__name__}). See the server log."
+            yield self._view(messages + _turn(question, notice(text, "error")), "", notice(text, "error"))
+
+    def ask_topic(self, topic: str, messages: list[dict[str, Any]] | None, profile: str) -> Iterator[ChatView]:
+        """Ask about a suggested next topic."""
+        yield from self.respond(TOPIC_QUESTION.format(topic=topic) if topic else "", messages, profile)
+
+    def _stream(self, question: str, messages: list[dict[str, Any]], profile: str) -> Iterator[ChatView]:
+        known = self.profiles.load(profile).known
+        history: History = history_pairs(messages)
+        context, text, last = ChatContext(), "", 0.0
+        for event in self.backend.stream(question, known=known, history=history):
+            if event.kind == "context":
+                context = event.context
+                yield self._answer_view(messages, question, "", context)
+                last = time.monotonic()
+            elif event.kind == "token":
+                text += event.text
+                if time.monotonic() - last >= STREAM_EVERY:
+                    yield self._answer_view(messages, question, text, context)
+                    last = time.monotonic()
+            elif event.kind == "done":
+                text = event.text or text
+        yield self._answer_view(messages, question, text, context)
+
+    def _answer_view(self, messages: list[dict[str, Any]], question: str, text: str,
+                     context: ChatContext) -> ChatView:
+        shown = answer_markdown(text) if text else "…"
+        chat = messages + _turn(question, shown)
+        sources = sources_markdown(context.sources)
+        if context.sources:
+            chat.append({"role": "assistant", "content": sources,
+                         "metadata": {"title": f"{SOURCES_TITLE} ({len(context.sources)})", "status": "done"}})
+        return (chat, "", sources, check_markdown(context), *button_updates(context.next_topics))
+
+    def _view(self, chat: list[dict[str, Any]], question: str, check: str) -> ChatView:
+        return (chat, question, "", check, *button_updates([]))
+
+
+def _turn(question: str, answer: str) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": md_text(question)}, {"role": "assistant", "content": answer}]
