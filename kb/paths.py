@@ -20,6 +20,7 @@ topic means learning its parts.
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from collections.abc import Collection, Iterator
 from typing import Any
@@ -29,49 +30,93 @@ import networkx as nx
 Reason = tuple[str, str, list[dict[str, Any]]]  # (why, related topic id, evidence dicts)
 
 
-def _kind(graph: nx.DiGraph, u: str, v: str) -> str:
-    return str(graph.edges[u, v]["kind"])
+class _Adjacency:
+    """Per-kind neighbour lists of a graph, built once per graph (queries stay O(answer)).
+
+    A knowledge-base graph is not changed after loading; a graph that gains or loses
+    nodes is re-indexed, other edits need ``forget(graph)``.
+    """
+
+    def __init__(self, graph: nx.DiGraph) -> None:
+        self.size = len(graph)
+        self.prereqs: dict[str, list[str]] = {n: [] for n in graph}
+        self.dependents: dict[str, list[str]] = {n: [] for n in graph}
+        self.parents: dict[str, list[str]] = {n: [] for n in graph}
+        self.parts: dict[str, list[str]] = {n: [] for n in graph}
+        for u, v, kind in graph.edges(data="kind"):
+            if kind == "prerequisite":
+                self.prereqs[v].append(u)
+                self.dependents[u].append(v)
+            else:
+                self.parents[u].append(v)
+                self.parts[v].append(u)
+        self.requirement_sets: dict[str, frozenset[str]] = {}
+
+
+_CACHE: weakref.WeakKeyDictionary[nx.DiGraph, _Adjacency] = weakref.WeakKeyDictionary()
+
+
+def _adj(graph: nx.DiGraph) -> _Adjacency:
+    cached = _CACHE.get(graph)
+    if cached is None or cached.size != len(graph):
+        cached = _CACHE[graph] = _Adjacency(graph)
+    return cached
+
+
+def forget(graph: nx.DiGraph) -> None:
+    """Drop the cached index of ``graph`` after editing its edges in place."""
+    _CACHE.pop(graph, None)
 
 
 def direct_prerequisites(graph: nx.DiGraph, node: str) -> list[str]:
     """Topics with a prerequisite edge into ``node``."""
-    return [p for p in graph.predecessors(node) if _kind(graph, p, node) == "prerequisite"]
+    return list(_adj(graph).prereqs[node])
 
 
 def direct_dependents(graph: nx.DiGraph, node: str) -> list[str]:
     """Topics ``node`` is a prerequisite of."""
-    return [d for d in graph.successors(node) if _kind(graph, node, d) == "prerequisite"]
+    return list(_adj(graph).dependents[node])
 
 
 def parents(graph: nx.DiGraph, node: str) -> list[str]:
     """Topics ``node`` is part of."""
-    return [t for t in graph.successors(node) if _kind(graph, node, t) == "part_of"]
+    return list(_adj(graph).parents[node])
 
 
 def parts(graph: nx.DiGraph, node: str) -> list[str]:
     """Subtopics of ``node``."""
-    return [s for s in graph.predecessors(node) if _kind(graph, s, node) == "part_of"]
+    return list(_adj(graph).parts[node])
 
 
 def ancestors_by_part(graph: nx.DiGraph, node: str) -> list[str]:
     """Every topic ``node`` is (transitively) part of, nearest first."""
+    adj = _adj(graph)
     seen: list[str] = []
-    queue = deque(parents(graph, node))
+    queue = deque(adj.parents[node])
     while queue:
         topic = queue.popleft()
         if topic not in seen:
             seen.append(topic)
-            queue.extend(parents(graph, topic))
+            queue.extend(adj.parents[topic])
     return seen
 
 
 def requirements(graph: nx.DiGraph, node: str) -> Iterator[tuple[str, Reason]]:
     """What must be learned before ``node``: its prerequisites and those of what it is part of."""
-    for p in direct_prerequisites(graph, node):
+    adj = _adj(graph)
+    for p in adj.prereqs[node]:
         yield p, ("prerequisite", node, graph.edges[p, node]["evidence"])
-    for a in ancestors_by_part(graph, node):
-        for p in direct_prerequisites(graph, a):
+    for a in ancestors_by_part(graph, node) if adj.parents[node] else ():
+        for p in adj.prereqs[a]:
             yield p, ("inherited", a, graph.edges[p, a]["evidence"])
+
+
+def requirement_set(graph: nx.DiGraph, node: str) -> frozenset[str]:
+    """The topics of ``requirements(graph, node)``, cached."""
+    cache = _adj(graph).requirement_sets
+    if node not in cache:
+        cache[node] = frozenset(p for p, _ in requirements(graph, node))
+    return cache[node]
 
 
 def implied_known(graph: nx.DiGraph, known: Collection[str]) -> set[str]:
@@ -132,8 +177,10 @@ def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> lis
             if p in needed:
                 (inherited.append((p, node)) if why == "inherited" else constraints.add_edge(p, node))
         constraints.add_edges_from((c, node) for c in parts(graph, node) if c in needed)
+    position = {n: i for i, n in enumerate(nx.topological_sort(constraints))}
     for p, node in inherited:  # only where it contradicts nothing stated directly
-        if not nx.has_path(constraints, node, p):
+        # an edge agreeing with one topological order cannot close a cycle; check the rest
+        if position[p] < position[node] or not nx.has_path(constraints, node, p):
             constraints.add_edge(p, node)
     order = nx.lexicographical_topological_sort(constraints, key=lambda n: order_key(graph, n))
     return [(node, needed[node]) for node in order]
@@ -161,11 +208,12 @@ def next_topics(graph: nx.DiGraph, known: Collection[str] = (), limit: int = 5,
     have = implied_known(graph, known)
     reach = reach if reach is not None else reach_counts(graph)
     ready = []
+    adj = _adj(graph)
     for node in graph:
         if node in have:
             continue
-        needs = {p for p, _ in requirements(graph, node)}
-        if needs <= have and set(parents(graph, node)) <= have | {node}:
+        needs = requirement_set(graph, node)
+        if needs <= have and all(p in have for p in adj.parents[node]):
             ready.append((not (needs & have), -reach.get(node, 0), order_key(graph, node), node))
     return [node for *_, node in sorted(ready)[:limit]]
 
