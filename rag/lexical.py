@@ -26,6 +26,7 @@ from kb.model import Chunk
 jieba.setLogLevel(logging.WARNING)
 
 LATIN = re.compile(r"[a-z0-9][a-z0-9+#.]*(?:-[a-z0-9+#.]+)*")
+TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.]*(?:-[A-Za-z0-9+#.]+)*")
 #: Question scaffolding and function words: they match everything and rank nothing.
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 等 吗 呢 吧 啊 么 有 哪 哪些 什么 怎么 怎样 如何 为什么 为何 哪个 哪里 谁 "
@@ -51,6 +52,36 @@ def tokenize(text: str) -> list[str]:
         elif piece.strip() and _is_word(piece) and piece not in STOPWORDS:
             tokens.append(piece)
     return tokens
+
+
+def query_tokens(question: str, corpus_is_chinese: bool) -> list[str]:
+    """Tokens of a question for BM25 over a corpus.
+
+    An English question over a Chinese corpus keeps only its technical terms
+    (written with a capital or a digit: NeurIPS, SHAP, GPT-4): in Chinese
+    documents, English appears as names of things, and common words like "model"
+    or "large" match only code and book titles, which drowns the dense ranking.
+
+    >>> query_tokens("Which tools explain decisions, like SHAP or GPT-4?", corpus_is_chinese=True)
+    ['shap', 'gpt-4', 'gpt', '4']
+    >>> query_tokens("Which tools explain decisions?", corpus_is_chinese=False)
+    ['tools', 'explain', 'decisions']
+    """
+    tokens = tokenize(question)
+    if not corpus_is_chinese or cjk_share(question) >= 0.2:
+        return tokens
+    technical = {t for word in TERM.findall(question) if not word.islower() for t in tokenize(word)}
+    return [t for t in tokens if t in technical]
+
+
+def cjk_share(text: str) -> float:
+    """Share of CJK ideographs among the letters of ``text``.
+
+    >>> cjk_share("什么是RAG")
+    0.5
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters) if letters else 0.0
 
 
 def _cut(text: str) -> list[str]:
@@ -89,6 +120,8 @@ class LexicalIndex:
 
         warm_up()
         self.chunks = tuple(chunks)
+        #: whether the documents are mostly Chinese (then English questions keep only technical terms)
+        self.chinese = cjk_share("".join(c.text[:200] for c in chunks[:500])) >= 0.5
         docs = [Document(page_content=c.prefixed_text, metadata={"chunk_id": c.id}, id=c.id) for c in chunks]
         # rank_bm25 divides by the corpus size: an empty knowledge base gets a dummy document
         self.retriever = BM25Retriever.from_documents(

@@ -3,11 +3,12 @@
 One query runs these steps, each a small function:
 
 1. clean the question (empty → error; very long → truncated with a notice);
-2. rank chunks twice: dense (FAISS inner product) and lexical (BM25 over jieba tokens);
-3. fuse both rankings by weighted reciprocal rank fusion;
-4. link the topics the question mentions through the knowledge graph and boost
-   the chunks about them (a chunk tagged with a linked topic, more so when the
-   topic names its section);
+2. link the topics it mentions through the knowledge graph (names, aliases, typos);
+3. rank chunks twice: dense (FAISS, best window of each chunk) and lexical (BM25
+   over jieba tokens, the linked topics' names added, so "quantization" also
+   searches 量化技术);
+4. fuse both rankings by weighted reciprocal rank fusion, then boost chunks about
+   the linked topics, specific topics more than ones found everywhere;
 5. cut each hit to its best snippet, so the facts fit a small context.
 
 The result carries the documents (LangChain ``Document``), the linked topics
@@ -19,16 +20,18 @@ the ranks both retrievers produce.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from langchain_core.documents import Document
 
 from kb.errors import RoadmapError
-from kb.model import HEADING_SEPARATOR, Chunk, Topic
+from kb.model import Topic
 from rag.index import ChunkIndex, chunk_metadata
-from rag.lexical import LexicalIndex, tokenize
+from rag.lexical import LexicalIndex, query_tokens, tokenize
 from rag.linking import TopicGraph, link_topics
 from rag.snippets import best_snippet
 
@@ -37,15 +40,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How a search ranks and cuts; the defaults are what the evaluation chose."""
+    """How a search ranks and cuts; the defaults are what ``roadmap eval`` chose."""
 
     dense_weight: float = 1.0  #: weight of the dense ranking in the fusion (0 = off)
     lexical_weight: float = 1.0  #: weight of the BM25 ranking in the fusion (0 = off)
-    graph_boost: float = 0.5  #: relative boost of a chunk about every linked topic (0 = no graph)
-    heading_boost: float = 0.5  #: extra relative boost when a linked topic names the chunk's section
-    rrf_k: int = 20  #: rank constant of reciprocal rank fusion: 1 / (rrf_k + rank)
+    link_topics: bool = True  #: link the question's topics through the knowledge graph
+    expand_query: bool = True  #: add the linked topics' names to the BM25 query
+    graph_boost: float = 0.5  #: relative boost of a chunk about all linked topics (scaled by specificity)
+    rrf_k: int = 20  #: rank constant of reciprocal rank fusion: weight / (rrf_k + rank)
     pool: int = 40  #: candidates taken from each ranking before fusion
-    snippet_chars: int = 220  #: longest snippet per hit; 0 = whole chunk text
+    lead_snippet_chars: int = 260  #: longest snippet of the first hit (the likeliest answer)
+    snippet_chars: int = 170  #: longest snippet of the other hits; 0 = whole chunk texts
     max_query_chars: int = 1000  #: longer questions are truncated, with a notice
 
 
@@ -53,7 +58,7 @@ class SearchConfig:
 class SearchResult:
     """What a search found."""
 
-    query: str  #: the question as searched (stripped, maybe truncated)
+    query: str  #: the question as searched (whitespace collapsed, maybe truncated)
     documents: list[Document]  #: best first; metadata: source, heading, lines, score, snippet, ...
     topics: list[Topic] = field(default_factory=list)  #: topics linked from the question
     notices: list[str] = field(default_factory=list)  #: things the user should know (truncation)
@@ -66,7 +71,7 @@ class Searcher:
 
         searcher = Searcher(load_index(version_dir, embedder), roadmap=rm)
         result = searcher.search("多头注意力之前要学什么", k=5)
-        [d.metadata["heading"] for d in result.documents]
+        [d.metadata["heading"] for d in result.documents], [t.name for t in result.topics]
     """
 
     def __init__(
@@ -80,7 +85,7 @@ class Searcher:
         self.lexical = lexical or LexicalIndex(index.chunks)
         self.roadmap = roadmap
         self.config = config or SearchConfig()
-        self._rows_by_topic = _rows_by_topic(index.chunks)
+        self.specificity = topic_specificity([c.topics for c in index.chunks])
 
     def search(self, question: str, k: int = 5, config: SearchConfig | None = None) -> SearchResult:
         """The ``k`` best chunks for ``question``, with the topics it mentions.
@@ -91,60 +96,64 @@ class Searcher:
         if k < 1:
             raise RoadmapError(f"k must be at least 1, got {k}.")
         query, notices = clean_query(question, config.max_query_chars)
-        tokens = tokenize(query)
-        rankings, weights = self._rankings(query, tokens, config)
-        scores = reciprocal_rank_fusion(rankings, weights, config.rrf_k)
-        topics = self._link(query, config)
-        if topics:
-            scores = self._boost(scores, topics, config)
+        topics = link_topics(self.roadmap, query) if self.roadmap is not None and config.link_topics else []
+        tokens = query_tokens(query, self.lexical.chinese)
+        tokens = expand(tokens, topics) if config.expand_query else tokens
+        vector = self.index.embedder.embed_query_vector(query) if config.dense_weight > 0 else None
+        scores = reciprocal_rank_fusion(*self._rankings(vector, tokens, config), k=config.rrf_k)
+        if topics and config.graph_boost > 0:
+            scores = self._boost(scores, topics, config.graph_boost)
         top = sorted(scores, key=lambda row: (-scores[row], row))[:k]
-        documents = [self._document(row, scores[row], rank, tokens, topics, config) for rank, row in enumerate(top, 1)]
+        documents = [self._document(row, scores[row], rank, tokens, vector, topics, config)
+                     for rank, row in enumerate(top, 1)]
         return SearchResult(query, documents, topics, notices)
 
     def with_config(self, **changes: object) -> Searcher:
-        """A searcher sharing the loaded indexes with some settings changed."""
+        """A searcher sharing the loaded indexes, with some settings changed."""
         searcher = object.__new__(Searcher)
         searcher.__dict__.update(self.__dict__)
         searcher.config = replace(self.config, **changes)  # type: ignore[arg-type]
         return searcher
 
-    def _rankings(self, query: str, tokens: list[str], config: SearchConfig) -> tuple[list[list[int]], list[float]]:
+    def _rankings(
+        self, vector: np.ndarray | None, tokens: list[str], config: SearchConfig
+    ) -> tuple[list[list[int]], list[float]]:
         rankings, weights = [], []
-        if config.dense_weight > 0:
-            vector = self.index.embedder.embed_query_vector(query)
-            rankings.append([row for row, _ in self.index.search(vector, config.pool)])
+        if vector is not None:
+            rankings.append([position for position, _ in self.index.search(vector, config.pool)])
             weights.append(config.dense_weight)
         if config.lexical_weight > 0:
-            rankings.append([row for row, _ in self.lexical.ranked(tokens, config.pool)])
+            rankings.append([position for position, _ in self.lexical.ranked(tokens, config.pool)])
             weights.append(config.lexical_weight)
         return rankings, weights
 
-    def _link(self, query: str, config: SearchConfig) -> list[Topic]:
-        if self.roadmap is None or config.graph_boost <= 0:
-            return []
-        return link_topics(self.roadmap, query)
+    def _boost(self, scores: dict[int, float], topics: Sequence[Topic], boost: float) -> dict[int, float]:
+        """Raise fused scores of candidates about linked topics, weighted by how specific each topic is.
 
-    def _boost(self, scores: dict[int, float], topics: Sequence[Topic], config: SearchConfig) -> dict[int, float]:
-        """Raise the fused score of chunks about the linked topics (only among the candidates)."""
-        linked = {t.id for t in topics}
-        boosted = dict(scores)
-        for row, score in scores.items():
-            chunk = self.index.chunks[row]
-            about = len(linked.intersection(chunk.topics)) / len(linked)
-            named = any(_names_section(t, chunk) for t in topics)
-            boosted[row] = score * (1 + config.graph_boost * about + config.heading_boost * named)
+        Only candidates move: a chunk neither ranking found stays out. A topic
+        tagged on every chunk ("大模型") weighs nothing, a rare one ("量化技术") fully.
+        """
+        weights = {t.id: self.specificity.get(t.id, 0.0) for t in topics}
+        total = len(weights)
+        boosted = {}
+        for position, score in scores.items():
+            about = self.index.chunks[position].topics
+            share = sum(w for topic_id, w in weights.items() if topic_id in about) / total
+            boosted[position] = score * (1 + boost * share)
         return boosted
 
     def _document(
-        self, row: int, score: float, rank: int, tokens: list[str], topics: Sequence[Topic], config: SearchConfig
+        self, position: int, score: float, rank: int, tokens: list[str], vector: np.ndarray | None,
+        topics: Sequence[Topic], config: SearchConfig,
     ) -> Document:
-        chunk = self.index.chunks[row]
-        names = [n for t in topics for n in t.names]
+        chunk = self.index.chunks[position]
+        snippet = chunk.text
         if config.snippet_chars > 0:
             weights = {t: self.lexical.idf(t) for t in tokens}
-            snippet = best_snippet(chunk.text, weights, config.snippet_chars, names)
-        else:
-            snippet = chunk.text
+            dense = self.index.window_scores(position, vector) if vector is not None else []
+            budget = config.lead_snippet_chars if rank == 1 else config.snippet_chars
+            names = [n for t in topics for n in t.names]
+            snippet = best_snippet(chunk.text, weights, budget, names, dense)
         metadata = chunk_metadata(chunk) | {
             "score": round(score, 6),
             "rank": rank,
@@ -155,22 +164,23 @@ class Searcher:
 
 
 def clean_query(question: str, max_chars: int) -> tuple[str, list[str]]:
-    """The question stripped and cut to ``max_chars``, with a notice when it was cut.
+    """The question with whitespace collapsed and cut to ``max_chars``, with a notice when cut.
 
-    >>> clean_query("  什么是RAG？ ", 100)
-    ('什么是RAG？', [])
+    >>> clean_query("  什么是 \\n RAG？ ", 100)
+    ('什么是 RAG？', [])
     >>> clean_query("x" * 20, 10)[1]
     ['The question was 20 characters long; only its first 10 were searched.']
     """
     if not isinstance(question, str) or not question.strip():
-        raise RoadmapError("The question is empty. Ask something, e.g. `roadmap search \"什么是自注意力机制\"`.")
-    query = " ".join(question.split()) if len(question) <= 4 * max_chars else question.strip()
+        raise RoadmapError('The question is empty. Ask something, e.g. `roadmap search "什么是自注意力机制"`.')
     notices = []
-    if len(query) > max_chars:
-        notices.append(f"The question was {len(query)} characters long; only its first {max_chars} were searched.")
-        log.warning(notices[-1])
-        query = query[:max_chars].strip()
-    return query, notices
+    if len(question) > max_chars:
+        length = len(question.strip())
+        question = question.strip()[:max_chars]
+        if length > max_chars:
+            notices.append(f"The question was {length} characters long; only its first {max_chars} were searched.")
+            log.warning(notices[-1])
+    return " ".join(question.split()), notices
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60) -> dict[int, float]:
@@ -186,15 +196,25 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[
     return dict(scores)
 
 
-def _names_section(topic: Topic, chunk: Chunk) -> bool:
-    """Whether one of the topic's names appears in the last heading of the chunk."""
-    section = chunk.heading.rsplit(HEADING_SEPARATOR, 1)[-1].lower()
-    return any(name.lower() in section for name in topic.names if len(name) >= 2)
+def expand(tokens: list[str], topics: Sequence[Topic]) -> list[str]:
+    """Query tokens followed by the new tokens of the linked topics' names and aliases.
+
+    >>> expand(["what", "quantization"], [Topic("q", "量化技术", ("Quantization",))])
+    ['what', 'quantization', '量化', '技术']
+    """
+    seen = set(tokens)
+    extra = [t for topic in topics for name in topic.names for t in tokenize(name) if t not in seen]
+    return tokens + list(dict.fromkeys(extra))
 
 
-def _rows_by_topic(chunks: Sequence[Chunk]) -> dict[str, list[int]]:
-    rows: dict[str, list[int]] = defaultdict(list)
-    for row, chunk in enumerate(chunks):
-        for topic in chunk.topics:
-            rows[topic].append(row)
-    return dict(rows)
+def topic_specificity(chunk_topics: Sequence[Sequence[str]]) -> dict[str, float]:
+    """How specific each topic is: idf over chunks, scaled to 0..1 (1 = on one chunk only).
+
+    >>> topic_specificity([("a", "b"), ("a",), ("a",)])
+    {'a': 0.0, 'b': 1.0}
+    """
+    counts = Counter(t for topics in chunk_topics for t in set(topics))
+    n = len(chunk_topics)
+    if n < 2:
+        return {t: 1.0 for t in counts}
+    return {t: math.log(n / c) / math.log(n) for t, c in counts.items()}

@@ -1,9 +1,9 @@
 """Snippets: the few sentences of a chunk that answer the question.
 
 The answering model reads about 90 tokens per second on this CPU, so each
-retrieved chunk is cut down to its best window of consecutive sentences,
-scored by the question words it contains (weighted by BM25's idf) and the
-linked topic names it mentions.
+retrieved chunk is cut down to its best run of consecutive sentences, scored by
+the question words it contains (weighted by BM25's idf), the linked topic names
+it mentions and how close its embedded windows are to the question.
 
 >>> weights = {"softmax": 2.0, "注意力": 1.0}
 >>> text = "注意力权重由打分得到。Softmax把分数变成和为1的权重。其余内容与问题无关，只是凑长度的句子。"
@@ -20,6 +20,10 @@ from rag.lexical import tokenize
 
 #: A sentence ends after Chinese or Western end punctuation, or at a line break.
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=[.:：](?=\s))|\n+")
+#: Formulas and fenced code: kept whole in snippets.
+BLOCK = re.compile(r"\$\$.*?\$\$|```.*?```|~~~.*?~~~", re.DOTALL)
+#: Weight of a linked topic name found in a sentence (query words weigh their idf, about 1-4).
+NAME_WEIGHT = 2.0
 
 
 def split_sentences(text: str) -> list[str]:
@@ -32,9 +36,27 @@ def split_sentences(text: str) -> list[str]:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of the sentences of ``text``, surrounding blanks excluded."""
-    spans, start = [], 0
-    for boundary in [*(m.start() for m in SENTENCE_END.finditer(text)), len(text)]:
+    """``(start, end)`` offsets of the sentences of ``text``, surrounding blanks excluded.
+
+    A ``$$`` formula or a fenced code block is one unit, never cut in the middle.
+
+    >>> t = "公式如下：\\n$$\\na = b\\n$$\\n其中a是参数。"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['公式如下：', '$$\\na = b\\n$$', '其中a是参数。']
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for block in BLOCK.finditer(text):
+        spans += _sentences(text, position, block.start())
+        spans += _sentences(text, block.start(), block.end(), whole=True)
+        position = block.end()
+    return spans + _sentences(text, position, len(text))
+
+
+def _sentences(text: str, begin: int, end: int, whole: bool = False) -> list[tuple[int, int]]:
+    spans, start = [], begin
+    boundaries = [] if whole else [m.start() + begin for m in SENTENCE_END.finditer(text[begin:end])]
+    for boundary in [*boundaries, end]:
         piece = text[start:boundary]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
@@ -43,43 +65,70 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def windows(text: str, size: int) -> list[tuple[int, int]]:
+    """Consecutive sentences packed into ``(start, end)`` pieces of at most ``size`` characters.
+
+    A sentence longer than ``size`` is a piece of its own.
+
+    >>> windows("一二三。四五。六七八九十。", 7)
+    [(0, 7), (7, 13)]
+    """
+    pieces: list[tuple[int, int]] = []
+    for start, end in sentence_spans(text):
+        if pieces and end - pieces[-1][0] <= size:
+            pieces[-1] = (pieces[-1][0], end)
+        else:
+            pieces.append((start, end))
+    return pieces
+
+
 def best_snippet(
     text: str,
     weights: Mapping[str, float],
     budget: int,
     names: Sequence[str] = (),
-    name_weight: float = 2.0,
+    dense: Sequence[tuple[int, int, float]] = (),
 ) -> str:
-    """The best window of consecutive sentences of ``text`` within ``budget`` characters.
+    """The sentences of ``text`` around its best sentence, within ``budget`` characters.
 
-    ``weights`` maps query tokens to their weight; ``names`` (linked topic names)
-    add ``name_weight`` to a sentence that contains them. Text that fits is returned
-    whole; with no matching word, the start of the text is. The window is a slice
-    of ``text``, so its formatting is kept.
+    A sentence scores the idf ``weights`` of the distinct query words it holds plus
+    the linked topic ``names`` it mentions, scaled to 0..1, plus (when ``dense``
+    gives the similarity of windows ``(start, end, similarity)`` of the text to
+    the question) the similarity of its window, scaled to 0..1. The best sentence
+    is grown with its better-scoring neighbour (the next one on ties) while the
+    run fits. Text that fits is returned whole; the result is a slice of ``text``.
     """
-    text = text.strip()
     if len(text) <= budget:
-        return text
+        return text.strip()
     spans = sentence_spans(text)
-    scores = [_score(text[a:b], weights, names, name_weight) for a, b in spans]
-    best, best_score = (0, 1), -1.0
-    for first in range(len(spans)):
-        last, total = first, 0.0
-        while last < len(spans) and spans[last][1] - spans[first][0] <= budget:
-            total += scores[last]
-            last += 1
-        if last == first:  # a single sentence longer than the budget
-            total, last = scores[first], first + 1
-        if total > best_score + 1e-9:
-            best, best_score = (first, last), total
-    window = text[spans[best[0]][0] : spans[best[1] - 1][1]]
-    return window if len(window) <= budget else _cut(window, weights, budget)
+    lexical = _scaled([_weight(_words(text[a:b], weights, names), weights) for a, b in spans])
+    closeness = _scaled([max((sim for a, b, sim in dense if a < end and start < b), default=0.0)
+                         for start, end in spans]) if dense else [0.0] * len(spans)
+    scores = [lex + near for lex, near in zip(lexical, closeness)]
+    first = last = max(range(len(spans)), key=lambda i: (scores[i], -i))
+    while True:
+        options = [i for i in (last + 1, first - 1) if 0 <= i < len(spans)
+                   and spans[max(i, last)][1] - spans[min(i, first)][0] <= budget]
+        if not options:
+            break
+        grow = max(options, key=lambda i: (scores[i], i))
+        first, last = min(first, grow), max(last, grow)
+    snippet = text[spans[first][0] : spans[last][1]]
+    return snippet if len(snippet) <= budget else _cut(snippet, weights, budget)
 
 
-def _score(sentence: str, weights: Mapping[str, float], names: Sequence[str], name_weight: float) -> float:
+def _words(sentence: str, weights: Mapping[str, float], names: Sequence[str]) -> set[str]:
     folded = sentence.lower()
-    score = sum(weights.get(t, 0.0) for t in set(tokenize(sentence)))
-    return score + name_weight * sum(1 for n in names if n.lower() in folded)
+    return {t for t in tokenize(sentence) if t in weights} | {"\0" + n for n in names if n.lower() in folded}
+
+
+def _weight(words: set[str], weights: Mapping[str, float]) -> float:
+    return sum(weights.get(w, NAME_WEIGHT) if not w.startswith("\0") else NAME_WEIGHT for w in words)
+
+
+def _scaled(values: list[float]) -> list[float]:
+    low, high = min(values, default=0.0), max(values, default=0.0)
+    return [(v - low) / (high - low) if high > low else 0.0 for v in values]
 
 
 def _cut(sentence: str, weights: Mapping[str, float], budget: int) -> str:

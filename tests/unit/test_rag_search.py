@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from rag.retriever import RoadmapRetriever
 from rag.search import SearchConfig, Searcher, clean_query, reciprocal_rank_fusion
 from tests.fixtures.rag_fakes import CHUNKS, TOPICS, FakeRoadmap, HashingEmbedder, write_kb
 
-BM25_ONLY = {"dense_weight": 0.0, "graph_boost": 0.0, "heading_boost": 0.0}
-NO_GRAPH = {"graph_boost": 0.0, "heading_boost": 0.0}
+BM25_ONLY = {"dense_weight": 0.0, "link_topics": False, "expand_query": False}
+NO_GRAPH = {"link_topics": False, "expand_query": False}
 
 
 @pytest.fixture(scope="module")
@@ -56,15 +57,27 @@ def test_typo_in_a_topic_name_still_links(searcher: Searcher) -> None:
     assert "self-attention" in [t.id for t in result.topics]
 
 
-def test_graph_boost_prefers_the_chunk_about_the_linked_topic(searcher: Searcher) -> None:
+def test_graph_boost_raises_only_chunks_about_the_linked_topic(searcher: Searcher) -> None:
     question = "学习时的注意力和自注意力机制"
-    plain = searcher.search(question, k=3, config=SearchConfig(**NO_GRAPH))
-    graph = searcher.search(question, k=3)
-    assert ids(plain.documents)[0] == CHUNKS[2].id  # mentions self-attention in passing
-    assert ids(graph.documents)[0] == CHUNKS[1].id  # the section named after it
-    off_topic = [d.metadata["score"] for r in (plain, graph) for d in r.documents
-                 if d.metadata["chunk_id"] == CHUNKS[5].id]
-    assert len(off_topic) == 2 and off_topic[0] == off_topic[1]  # chunks about no linked topic keep their score
+    plain = searcher.search(question, k=7, config=SearchConfig(graph_boost=0.0, expand_query=False))
+    graph = searcher.search(question, k=7, config=SearchConfig(graph_boost=0.3, expand_query=False))
+    before = {d.metadata["chunk_id"]: d.metadata["score"] for d in plain.documents}
+    after = {d.metadata["chunk_id"]: d.metadata["score"] for d in graph.documents}
+    assert [t.id for t in graph.topics] == ["self-attention"]
+    specificity = searcher.specificity["self-attention"]
+    assert 0 < specificity < 1
+    for c in CHUNKS:
+        if c.id in before:
+            factor = 1 + 0.3 * specificity if "self-attention" in c.topics else 1.0
+            assert after[c.id] == pytest.approx(before[c.id] * factor, rel=1e-3)
+    assert graph.documents[0].metadata["linked"] == ["self-attention"]
+
+
+def test_topic_names_expand_the_bm25_query(searcher: Searcher) -> None:
+    # an alias in the question brings in the Chinese name the chunk is written with
+    config = SearchConfig(dense_weight=0.0, graph_boost=0.0)
+    assert ids(searcher.search("Quantization", k=1, config=config).documents) == [CHUNKS[3].id]
+    assert searcher.search("Quantization", k=1, config=replace(config, expand_query=False)).documents == []
 
 
 def test_bm25_only_and_dense_only_both_rank(searcher: Searcher) -> None:
@@ -80,7 +93,7 @@ def test_with_config_shares_the_indexes(searcher: Searcher) -> None:
 
 
 def test_snippet_is_the_best_window_within_budget(searcher: Searcher) -> None:
-    doc = searcher.search("Softmax 归一化", k=1, config=SearchConfig(snippet_chars=30)).documents[0]
+    doc = searcher.search("Softmax 归一化", k=1, config=SearchConfig(lead_snippet_chars=30)).documents[0]
     assert doc.metadata["chunk_id"] == CHUNKS[1].id
     assert "Softmax" in doc.metadata["snippet"] and len(doc.metadata["snippet"]) <= 30
 
