@@ -145,4 +145,4 @@ def _previous(kb_dir: Path) -> Path | None:
 def _default_index_writer() -> IndexWriter:
     from rag.index import write_index
 
-    return write_index  # type: ignore[return-value]
+    return write_index

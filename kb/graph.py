@@ -60,13 +60,13 @@ def edge_from_graph(graph: nx.DiGraph, source: str, target: str) -> Edge:
 
 def graph_to_json(graph: nx.DiGraph) -> dict[str, Any]:
     """Node-link data, the JSON form stored in ``graph.json`` and exported with ``--format json``."""
-    return nx.node_link_data(graph, edges="links")  # type: ignore[no-any-return]
+    return nx.node_link_data(graph, edges="links")
 
 
 def graph_from_json(data: dict[str, Any]) -> nx.DiGraph:
     """Inverse of ``graph_to_json``."""
     graph = nx.node_link_graph(data, directed=True, multigraph=False, edges="links")
-    return graph  # type: ignore[no-any-return]
+    return graph
 
 
 def prerequisite_view(graph: nx.DiGraph) -> nx.DiGraph:
