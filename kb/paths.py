@@ -177,13 +177,21 @@ def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> lis
             if p in needed:
                 (inherited.append((p, node)) if why == "inherited" else constraints.add_edge(p, node))
         constraints.add_edges_from((c, node) for c in parts(graph, node) if c in needed)
-    position = {n: i for i, n in enumerate(nx.topological_sort(constraints))}
-    for p, node in inherited:  # only where it contradicts nothing stated directly
-        # an edge agreeing with one topological order cannot close a cycle; check the rest
-        if position[p] < position[node] or not nx.has_path(constraints, node, p):
-            constraints.add_edge(p, node)
+    _add_inherited(constraints, inherited)
     order = nx.lexicographical_topological_sort(constraints, key=lambda n: order_key(graph, n))
     return [(node, needed[node]) for node in order]
+
+
+def _add_inherited(constraints: nx.DiGraph, inherited: list[tuple[str, str]]) -> None:
+    """Add inherited constraints, skipping any that contradicts what is stated directly."""
+    direct = constraints.copy()
+    constraints.add_edges_from(inherited)
+    if nx.is_directed_acyclic_graph(constraints):
+        return  # the usual case: one check instead of one search per edge
+    constraints.remove_edges_from([e for e in inherited if not direct.has_edge(*e)])
+    for p, node in inherited:
+        if not nx.has_path(constraints, node, p):
+            constraints.add_edge(p, node)
 
 
 def reach_counts(graph: nx.DiGraph) -> dict[str, int]:
