@@ -44,7 +44,11 @@ def ask_command(args: argparse.Namespace, settings: Settings) -> int:
     """Answer ``args.question``: streamed text, or the ``Answer`` as JSON with ``--json``."""
     from rag.answer import collect
 
-    events = load_assistant(settings).stream(args.question, known=args.know)
+    assistant = load_assistant(settings)
+    if assistant.llm is None and settings.llm != "none":
+        print("note: no local model found, so this is an extractive answer; "
+              "`roadmap models install` installs the bundled one.", file=sys.stderr)
+    events = assistant.stream(args.question, known=args.know)
     if args.json:
         print(json.dumps(collect(events).to_dict(), ensure_ascii=False, indent=1))
         return 0
