@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from langchain_core.documents import Document
@@ -124,7 +124,7 @@ class Prepared:
     topics: tuple[Topic, ...]  #: linked topics
     facts: GraphFacts  #: graph facts for the linked topics
     passages: tuple[Citation, ...]  #: retrieved passages, numbered from 1
-    covered: bool  #: whether the documents seem to be about the question at all
+    covered: bool  #: whether the documents seem to be about the question (if not: no passages)
     history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
 
 
@@ -182,8 +182,10 @@ def prepare(
     topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
-    covered = seems_covered(question, lang, topics, result.documents)
-    return Prepared(question, query, lang, topics, facts, numbered(result.documents), covered, turns)
+    if not seems_covered(question, lang, topics, result.documents):
+        # Passages and suggestions unrelated to the question would only mislead.
+        return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
+    return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns)
 
 
 def answer_chain(llm: BaseChatModel) -> Runnable[Prepared, str]:

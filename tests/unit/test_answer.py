@@ -237,8 +237,9 @@ def test_out_of_scope_questions_are_not_covered_without_calling_the_model(
     assistant: Assistant, question: str, expected: str
 ) -> None:
     llm = chat("红烧肉要先焯水 [1]")
-    answer = collect(run(assistant, question, llm=llm))
-    assert answer.text == expected and answer.sources == () and not llm.prompts
+    context, *_, done = run(assistant, question, llm=llm)
+    assert context.sources == () and context.next_topics == ()
+    assert done.answer.text == expected and done.answer.sources == () and not llm.prompts
     assert assistant.ask(question).text == expected
 
 

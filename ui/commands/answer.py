@@ -73,7 +73,8 @@ def print_events(events: Iterator[Event], out: TextIO) -> None:
 
 def context_lines(context: Context) -> list[str]:
     """What is known before the model runs: sources, topics, missing prerequisites, next topics."""
-    lines = ["Sources:", *(f"  {citation_line(c, snippet=False)}" for c in context.sources)]
+    lines = ["Sources:" if context.sources else "Sources: none found"]
+    lines += [f"  {citation_line(c, snippet=False)}" for c in context.sources]
     if context.linked_topics:
         lines.append("Topics: " + "、".join(t.name for t in context.linked_topics))
     lines += [f"Not covered yet: {m}" for m in context.missing_prerequisites]
