@@ -27,6 +27,8 @@ MIN_SIMILARITY = 0.8
 MAX_WORDS, MIN_CHARS, MAX_CHARS = 3, 3, 10
 MAX_CANDIDATES = 12
 LATIN_WORD = re.compile(r"[a-z][a-z0-9+#.-]{3,}")
+#: A capitalised word (not the first of the question) right before a mention.
+LONGER_NAME = re.compile(r"(?<=\S)\s+[A-Z][A-Za-z0-9]*[ -]$")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -50,13 +52,30 @@ def link_topics(roadmap: TopicGraph, question: str, limit: int = 5) -> list[Topi
     >>> [t.id for t in link_topics(Fake(), "Self-Atention 怎么学")]
     ['sa']
     """
-    linked = {t.id: t for t in roadmap.find_mentions(question)}
-    covered = {_fold(n) for t in linked.values() for n in t.names}
+    mentioned = roadmap.find_mentions(question)
+    linked = {t.id: t for t in mentioned if not _inside_longer_name(question, t)}
+    covered = {_fold(n) for t in mentioned for n in t.names}
     for word in _candidates(question, covered):
         topic = _lookup(roadmap, word)
         if topic is not None and topic.id not in linked:
             linked[topic.id] = topic
     return list(linked.values())[:limit]
+
+
+def _inside_longer_name(question: str, topic: Topic) -> bool:
+    """Whether every mention of the topic's English names continues a capitalised name.
+
+    "Decision Transformer" and "Vision Transformer" are models of their own, not
+    the Transformer topic; "the Transformer" and a sentence-initial word are fine.
+
+    >>> t = Topic("transformer", "Transformer")
+    >>> _inside_longer_name("What is Decision Transformer?", t), _inside_longer_name("Why is the Transformer fast?", t)
+    (True, False)
+    """
+    spans = [m for n in topic.names if n.isascii() for m in re.finditer(re.escape(n), question, re.IGNORECASE)]
+    if not spans or any(re.search(re.escape(n), question) for n in topic.names if not n.isascii()):
+        return False
+    return all(LONGER_NAME.search(question[: m.start()]) for m in spans)
 
 
 def _candidates(question: str, covered: set[str]) -> list[str]:

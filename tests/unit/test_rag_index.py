@@ -10,7 +10,7 @@ import pytest
 
 from kb.errors import KnowledgeBaseError
 from kb.store import read_manifest, write_json
-from rag.index import INDEX_FILE, RECORDS_FILE, VECTORS_FILE, load_index, write_index
+from rag.index import INDEX_FILE, RECORDS_FILE, VECTORS_FILE, WINDOW_CHARS, chunk_windows, load_index, write_index
 from tests.fixtures.rag_fakes import CHUNKS, HashingEmbedder, chunk, write_kb
 
 
@@ -124,4 +124,36 @@ def test_missing_or_corrupt_files_give_a_clear_error(tmp_path: Path, damage: str
     elif damage == "fewer-vectors":
         write_json(records_file, records | {"chunk_ids": records["chunk_ids"][:-1]})
     with pytest.raises(KnowledgeBaseError, match="roadmap ingest --rebuild"):
+        load_index(version, HashingEmbedder())
+
+
+LONG = chunk(21, "部署 › 推理优化", "推理优化能显著提升响应速度。" * 4 + "KV缓存保存已经算过的键和值，每步只算新token。" + "连续批处理让GPU保持忙碌。" * 4)
+
+
+def test_long_chunks_are_embedded_as_sentence_windows(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    windows = chunk_windows(LONG)
+    assert len(windows) > 1 and all(b - a <= WINDOW_CHARS for a, b, _ in windows)
+    assert all(text.startswith("推理优化\n") for *_, text in windows)  # the section name travels along
+    index = load_index(write_kb(tmp_path, [*CHUNKS, LONG], embedder), embedder)
+    assert len(index.rows) == len(CHUNKS) + len(windows)
+    query = embedder.embed_query_vector("KV缓存 键 值 新token")
+    assert index.search(query, 1)[0][0] == len(CHUNKS)  # the long chunk, found by one window
+    scores = index.window_scores(len(CHUNKS), query)
+    best = max(scores, key=lambda s: s[2])
+    assert "KV缓存" in LONG.text[best[0] : best[1]]
+
+
+def test_index_of_an_older_format_asks_for_a_rebuild(tmp_path: Path) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    records = json.loads((version / RECORDS_FILE).read_text(encoding="utf-8"))
+    write_json(version / RECORDS_FILE, records | {"format": 1})
+    with pytest.raises(KnowledgeBaseError, match="outdated.*roadmap ingest --rebuild"):
+        load_index(version, HashingEmbedder())
+
+
+def test_missing_vectors_give_a_clear_error(tmp_path: Path) -> None:
+    version = write_kb(tmp_path / "v", CHUNKS, HashingEmbedder())
+    (version / VECTORS_FILE).unlink()
+    with pytest.raises(KnowledgeBaseError, match="vectors.npy is missing"):
         load_index(version, HashingEmbedder())
