@@ -31,7 +31,7 @@ from langchain_core.documents import Document
 from kb.errors import RoadmapError
 from kb.model import Topic
 from rag.index import ChunkIndex, chunk_metadata
-from rag.lexical import LexicalIndex, query_tokens, tokenize
+from rag.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
 from rag.linking import TopicGraph, link_topics
 from rag.snippets import best_snippet
 
@@ -98,7 +98,7 @@ class Searcher:
         query, notices = clean_query(question, config.max_query_chars)
         topics = link_topics(self.roadmap, query) if self.roadmap is not None and config.link_topics else []
         tokens = query_tokens(query, self.lexical.chinese)
-        tokens = expand(tokens, topics) if config.expand_query else tokens
+        tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
         vector = self.index.embedder.embed_query_vector(query) if config.dense_weight > 0 else None
         scores = reciprocal_rank_fusion(*self._rankings(vector, tokens, config), k=config.rrf_k)
         if topics and config.graph_boost > 0:
@@ -196,22 +196,29 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[
     return dict(scores)
 
 
-def expand(tokens: list[str], topics: Sequence[Topic]) -> list[str]:
-    """Query tokens followed by the new tokens of the linked topics' names and aliases.
+def expand(tokens: list[str], topics: Sequence[Topic], chinese: bool = True) -> list[str]:
+    """Query tokens followed by the new tokens of the linked topics' names in the documents' language.
+
+    This is what lets an English question find Chinese text: "quantization" links
+    量化技术, whose name is then searched too. Names in the question's own language
+    are left out: they are already in it, or were typos of it.
 
     >>> expand(["what", "quantization"], [Topic("q", "量化技术", ("Quantization",))])
     ['what', 'quantization', '量化', '技术']
+    >>> expand(["量化"], [Topic("q", "量化技术", ("Quantization",))], chinese=False)
+    ['量化', 'quantization']
     """
     seen = set(tokens)
-    extra = [t for topic in topics for name in topic.names for t in tokenize(name) if t not in seen]
+    names = [n for topic in topics for n in topic.names if (cjk_share(n) >= 0.5) == chinese]
+    extra = [t for name in names for t in tokenize(name) if t not in seen]
     return tokens + list(dict.fromkeys(extra))
 
 
 def topic_specificity(chunk_topics: Sequence[Sequence[str]]) -> dict[str, float]:
     """How specific each topic is: idf over chunks, scaled to 0..1 (1 = on one chunk only).
 
-    >>> topic_specificity([("a", "b"), ("a",), ("a",)])
-    {'a': 0.0, 'b': 1.0}
+    >>> sorted(topic_specificity([("a", "b"), ("a",), ("a",)]).items())
+    [('a', 0.0), ('b', 1.0)]
     """
     counts = Counter(t for topics in chunk_topics for t in set(topics))
     n = len(chunk_topics)

@@ -94,9 +94,11 @@ def best_snippet(
     A sentence scores the idf ``weights`` of the distinct query words it holds plus
     the linked topic ``names`` it mentions, scaled to 0..1, plus (when ``dense``
     gives the similarity of windows ``(start, end, similarity)`` of the text to
-    the question) the similarity of its window, scaled to 0..1. The best sentence
-    is grown with its better-scoring neighbour (the next one on ties) while the
-    run fits. Text that fits is returned whole; the result is a slice of ``text``.
+    the question) the similarity of its window, scaled to 0..1. The snippet runs
+    from the start of the text when the best sentence is near enough, otherwise it
+    grows from the best sentence towards its better-scoring neighbour (the next one
+    on ties) while it fits. Text that fits is returned whole; the result is a slice
+    of ``text``.
     """
     if len(text) <= budget:
         return text.strip()
@@ -106,6 +108,8 @@ def best_snippet(
                          for start, end in spans]) if dense else [0.0] * len(spans)
     scores = [lex + near for lex, near in zip(lexical, closeness)]
     first = last = max(range(len(spans)), key=lambda i: (scores[i], -i))
+    if spans[last][1] - spans[0][0] <= budget:  # sections tend to open with what they are about
+        first = 0
     while True:
         options = [i for i in (last + 1, first - 1) if 0 <= i < len(spans)
                    and spans[max(i, last)][1] - spans[min(i, first)][0] <= budget]
