@@ -32,7 +32,7 @@ from kb.errors import RoadmapError
 from kb.model import Topic
 from rag.index import ChunkIndex, chunk_metadata
 from rag.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
-from rag.linking import TopicGraph, link_topics
+from rag.linking import TopicGraph, TopicLinker
 from rag.snippets import best_snippet
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class SearchConfig:
     link_topics: bool = True  #: link the question's topics through the knowledge graph
     expand_query: bool = True  #: add the linked topics' names to the BM25 query
     graph_boost: float = 0.5  #: relative boost of a chunk about all linked topics (scaled by specificity)
+    misspelt_weight: float = 0.25  #: boost weight of a topic linked through a misspelling (a mention: 1)
     rrf_k: int = 20  #: rank constant of reciprocal rank fusion: weight / (rrf_k + rank)
     pool: int = 40  #: candidates taken from each ranking before fusion
     lead_snippet_chars: int = 260  #: longest snippet of the first hit (the likeliest answer)
@@ -84,6 +85,7 @@ class Searcher:
         self.index = index
         self.lexical = lexical or LexicalIndex(index.chunks)
         self.roadmap = roadmap
+        self.linker = TopicLinker(roadmap) if roadmap is not None else None
         self.config = config or SearchConfig()
         self.specificity = topic_specificity([c.topics for c in index.chunks])
 
@@ -96,13 +98,15 @@ class Searcher:
         if k < 1:
             raise RoadmapError(f"k must be at least 1, got {k}.")
         query, notices = clean_query(question, config.max_query_chars)
-        topics = link_topics(self.roadmap, query) if self.roadmap is not None and config.link_topics else []
+        mentioned, misspelt = self.linker.link_split(query) if self.linker and config.link_topics else ([], [])
+        topics = mentioned + misspelt
         tokens = query_tokens(query, self.lexical.chinese)
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
         vector = self.index.embedder.embed_query_vector(query) if config.dense_weight > 0 else None
         scores = reciprocal_rank_fusion(*self._rankings(vector, tokens, config), k=config.rrf_k)
         if topics and config.graph_boost > 0:
-            scores = self._boost(scores, topics, config.graph_boost)
+            weights = {t.id: 1.0 for t in mentioned} | {t.id: config.misspelt_weight for t in misspelt}
+            scores = self._boost(scores, weights, config.graph_boost)
         top = sorted(scores, key=lambda row: (-scores[row], row))[:k]
         documents = [self._document(row, scores[row], rank, tokens, vector, topics, config)
                      for rank, row in enumerate(top, 1)]
@@ -127,13 +131,14 @@ class Searcher:
             weights.append(config.lexical_weight)
         return rankings, weights
 
-    def _boost(self, scores: dict[int, float], topics: Sequence[Topic], boost: float) -> dict[int, float]:
+    def _boost(self, scores: dict[int, float], confidence: dict[str, float], boost: float) -> dict[int, float]:
         """Raise fused scores of candidates about linked topics, weighted by how specific each topic is.
 
         Only candidates move: a chunk neither ranking found stays out. A topic
-        tagged on every chunk ("大模型") weighs nothing, a rare one ("量化技术") fully.
+        tagged on every chunk ("大模型") weighs nothing, a rare one ("量化技术") fully;
+        ``confidence`` (topic id -> 0..1) weighs how surely the topic was linked.
         """
-        weights = {t.id: self.specificity.get(t.id, 0.0) for t in topics}
+        weights = {tid: self.specificity.get(tid, 0.0) * c for tid, c in confidence.items()}
         total = len(weights)
         boosted = {}
         for position, score in scores.items():

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.lexical import tokenize
 
 #: A sentence ends after Chinese or Western end punctuation, or at a line break.
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|(?<=[.:：](?=\s))|\n+")
@@ -122,8 +121,9 @@ def best_snippet(
 
 
 def _words(sentence: str, weights: Mapping[str, float], names: Sequence[str]) -> set[str]:
+    """Query words and topic names found in the sentence (substring match: no tokenizing per query)."""
     folded = sentence.lower()
-    return {t for t in tokenize(sentence) if t in weights} | {"\0" + n for n in names if n.lower() in folded}
+    return {t for t in weights if t in folded} | {"\0" + n for n in names if n.lower() in folded}
 
 
 def _weight(words: set[str], weights: Mapping[str, float]) -> float:
