@@ -318,18 +318,24 @@ def cite(text: str, passages: Sequence[Citation], covered: bool = True) -> tuple
 
     Markers without a passage (``[9]`` of four) are ignored, never invented.
     """
+    if not covered or not passages or _only_not_covered(text):
+        return ()
     numbers = [n for n in cited_numbers(text) if 1 <= n <= len(passages)]
     if numbers:
         return tuple(passages[n - 1] for n in numbers)
-    if not covered or not passages or says_not_covered(text):
-        return ()
-    return (passages[0],)
+    return () if says_not_covered(text) else (passages[0],)
 
 
 def says_not_covered(text: str) -> bool:
     """Whether the answer says the documents do not cover the question."""
     lowered = text.lower()
     return any(p in lowered for p in _NOT_COVERED_PHRASES)
+
+
+def _only_not_covered(text: str) -> bool:
+    """Whether the answer is just the not-covered statement (perhaps with a stray marker)."""
+    bare = _MARKER.sub("", text).strip(" 。.\n")
+    return says_not_covered(bare) and len(bare) <= len(NOT_COVERED[question_language(bare)]) + 8
 
 
 def not_covered_text(lang: str) -> str:

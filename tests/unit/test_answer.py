@@ -144,6 +144,8 @@ def test_citations_map_markers_to_passages_and_ignore_invented_ones() -> None:
 def test_without_markers_the_top_passage_is_the_fallback_but_not_for_not_covered() -> None:
     assert cite("多头注意力拆成多个头。", CITATIONS) == (CITATIONS[0],)
     assert cite("资料中没有涉及这个问题。", CITATIONS) == ()
+    assert cite("The documents do not cover this. [1]", CITATIONS) == ()
+    assert cite("资料中没有涉及蒸馏的细节，但提到了量化可以减小体积 [2]。", CITATIONS) == (CITATIONS[1],)
     assert cite("多头注意力拆成多个头。", CITATIONS, covered=False) == ()
 
 
