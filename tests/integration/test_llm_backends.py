@@ -154,7 +154,9 @@ def llama_server(bundled_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf), "--host", "127.0.0.1",
            "--port", str(port), "--n_threads", "2", "--n_ctx", "4096", "--model_alias", "local"]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        # Spinning OpenMP threads starve when the machine is busy (e.g. other tests): 4x slower.
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         wait_until_serving(url, proc, log)

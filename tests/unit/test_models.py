@@ -245,3 +245,11 @@ def test_unknown_model_name_suggests_the_nearest(tmp_path: Path) -> None:
 def test_bundled_model_path_needs_a_verified_file(tmp_path: Path) -> None:
     (tmp_path / BUNDLED_MODEL.filename).write_bytes(b"GGUF not really")
     assert models.bundled_model_path(tmp_path) is None
+
+
+def test_unwritable_models_dir_is_a_clear_error(tmp_path: Path) -> None:
+    spec = make_spec()
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    with pytest.raises(ModelError, match="ROADMAP_MODELS_DIR"):
+        install_model(spec, blocker, progress=False, fetch=FakeFetcher(spec, PARTS, tmp_path / "w"))
