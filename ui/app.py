@@ -98,9 +98,10 @@ def _chat_tab() -> ChatParts:
         send = gr.Button("发送 · Send", variant="primary", scale=1, elem_id="send")
     gr.Examples(EXAMPLES, inputs=question, label="示例问题 · Example questions")
     check = gr.Markdown(elem_id="check", elem_classes="notice")
-    with gr.Row(elem_id="next-topics"):
-        gr.Markdown("**接下来可以学 · Next topics:**")
-        buttons = [gr.Button(visible=False, size="sm", elem_id=f"next-{i}") for i in range(NEXT_BUTTONS)]
+    with gr.Row(elem_id="next-topics", equal_height=True):
+        gr.Markdown("**接下来可以学 · Next topics:**", scale=0, min_width=200)
+        buttons = [gr.Button(visible=False, size="sm", scale=0, min_width=120, elem_id=f"next-{i}")
+                   for i in range(NEXT_BUTTONS)]
     with gr.Accordion("来源 · Sources of the last answer", open=True):
         sources = gr.Markdown(elem_id="sources")
     gr.Button("清空对话 · Clear", size="sm").click(lambda: ([], "", ""), outputs=[chatbot, sources, check],
@@ -123,8 +124,8 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
     gr.Markdown("标记你已掌握、正在学和想跳过的主题（可输入搜索），选择目标，生成学习路径。"
                 " · Mark topics (type to search), pick a goal, get your path. Saved in a local profile.")
     with gr.Row():
-        name = gr.Textbox(value=profile, label="档案 · Profile", scale=2, elem_id="profile")
-        load = gr.Button("载入 · Load", scale=1, size="sm")
+        name = gr.Textbox(value=profile, label="档案 · Profile", scale=3, elem_id="profile")
+        load = gr.Button("载入档案 · Load profile", scale=1, min_width=160)
     # custom values reach the handler, which resolves aliases and typos or names the nearest topic
     multi = {"choices": choices, "multiselect": True, "filterable": True, "value": [], "allow_custom_value": True}
     known = gr.Dropdown(label="已掌握 · Known", elem_id="known", **multi)
@@ -150,16 +151,14 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
 
 
 def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathParts, tab: gr.Tab) -> None:
-    gr.Markdown("前置知识图谱：从左到右是学习顺序；绿色为已掌握，橙色为当前路径，红色为目标。"
-                " · Learning order runs left to right; known topics green, your path orange, the goal red.")
+    gr.Markdown("前置知识图谱：从上到下是学习顺序；绿色为已掌握，橙色为当前路径，红色为目标；选择主题查看详情。"
+                " · Learning order runs top to bottom; known topics green, your path orange, the goal red.")
     with gr.Row():
-        with gr.Column(scale=3):
-            picture = gr.HTML(elem_id="graph")
-        with gr.Column(scale=1):
-            topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, label="主题 · Topic",
-                                elem_id="graph-topic")
-            details = gr.Markdown(elem_id="topic-details")
-            refresh = gr.Button("刷新 · Refresh", size="sm")
+        topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, scale=4,
+                            label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
+        refresh = gr.Button("刷新图谱 · Refresh", scale=1, min_width=160, elem_id="graph-refresh")
+    details = gr.Markdown(elem_id="topic-details")
+    picture = gr.HTML(elem_id="graph")
     note = gr.Markdown(elem_classes="notice")
     run = {"concurrency_limit": PATH_CONCURRENCY}
     tab.select(study.graph, [path.profile, topic], [picture, note], api_visibility="private", **run)

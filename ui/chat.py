@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 NEXT_BUTTONS = 5  #: how many next-topic buttons the tab has
 STREAM_EVERY = 0.05  #: seconds between two updates of the growing answer
 TOPIC_QUESTION = "介绍一下「{topic}」，学习它之前需要什么？"
-SOURCES_TITLE = "📚 来源 · Sources"
+SOURCES_TITLE = "来源 · Sources"
 
 ChatView = tuple[Any, ...]
 

@@ -1,8 +1,9 @@
-"""A static SVG picture of the topic graph, drawn left to right by learning order.
+"""A static SVG picture of the topic graph, drawn top to bottom by learning order.
 
-Topics are placed in columns by their longest prerequisite chain (subtopics to the right
-of what they are part of), ordered inside a column by the barycentre of their
-neighbours to cut crossings. Known topics, the current study path and the goal are
+Topics are placed in layers by their longest prerequisite chain (subtopics below what
+they are part of), ordered inside a layer by the barycentre of their neighbours to cut
+crossings; a layer wider than the picture wraps onto more lines, so the picture keeps
+a page's width and grows downwards (readable at a few hundred topics). Known topics, the current study path and the goal are
 coloured. Every name is XML-escaped: the SVG carries text only, no script.
 
 >>> import networkx as nx
@@ -25,8 +26,9 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-COL_W, ROW_H, BOX_W, BOX_H, MARGIN, LEGEND_H = 200, 30, 168, 22, 16, 34
-MAX_CHARS = 22  #: label width in half-width units (a CJK character counts 2)
+BOX_W, BOX_H, GAP_X, LINE_H, LAYER_GAP, MARGIN, LEGEND_H = 152, 22, 16, 34, 26, 16, 34
+PER_LINE = 7  #: boxes per line: 7 x (152 + 16) fits a 1,200-pixel-wide page
+MAX_CHARS = 20  #: label width in half-width units (a CJK character counts 2)
 COLOURS = {"plain": "#f5f7fa", "known": "#c8efc8", "path": "#ffd9a8", "goal": "#ffb3a7"}
 FONT = "Noto Sans CJK SC, Noto Sans, sans-serif"
 
@@ -110,13 +112,13 @@ def _node_svg(graph: nx.DiGraph, node: str, x: int, y: int, mark: Highlight) -> 
 
 
 def _edge_svg(a: tuple[int, int], b: tuple[int, int], kind: str, on_path: bool) -> str:
-    (x1, y1), (x2, y2) = (a[0] + BOX_W, a[1] + BOX_H // 2), (b[0], b[1] + BOX_H // 2)
-    if x2 <= x1:  # same column (a part drawn next to its whole): loop around the left side
-        x1, x2 = a[0], b[0]
-        d = f"M{x1},{y1} C{x1 - 30},{y1} {x2 - 30},{y2} {x2},{y2}"
+    (x1, y1), (x2, y2) = (a[0] + BOX_W // 2, a[1] + BOX_H), (b[0] + BOX_W // 2, b[1])
+    if y2 <= y1:  # same line (a part placed beside its whole): arc over the top
+        x1, y1, x2, y2 = a[0] + BOX_W // 2, a[1], b[0] + BOX_W // 2, b[1]
+        d = f"M{x1},{y1} C{x1},{y1 - 18} {x2},{y2 - 18} {x2},{y2}"
     else:
-        mid = (x1 + x2) / 2
-        d = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
+        mid = (y1 + y2) / 2
+        d = f"M{x1},{y1} C{x1},{mid} {x2},{mid} {x2},{y2}"
     if on_path:
         style = 'stroke="#e67e22" stroke-width="2.2" marker-end="url(#arrow-path)"'
     elif kind == "part_of":
@@ -126,14 +128,27 @@ def _edge_svg(a: tuple[int, int], b: tuple[int, int], kind: str, on_path: bool) 
     return f'<path d="{d}" fill="none" {style}/>'
 
 
+def positions(columns: list[list[str]]) -> tuple[dict[str, tuple[int, int]], int]:
+    """Top-left corner of every box, layers top to bottom wrapped at ``PER_LINE``; and the bottom edge."""
+    pos: dict[str, tuple[int, int]] = {}
+    y = LEGEND_H + MARGIN
+    for layer in columns:
+        for i, node in enumerate(layer):
+            line, slot = divmod(i, PER_LINE)
+            indent = (PER_LINE - min(PER_LINE, len(layer) - line * PER_LINE)) * (BOX_W + GAP_X) // 2
+            pos[node] = (MARGIN + indent + slot * (BOX_W + GAP_X), y + line * LINE_H)
+        y += -(-len(layer) // PER_LINE) * LINE_H + LAYER_GAP
+    return pos, y
+
+
 def _legend() -> str:
     items = [("plain", "topic"), ("known", "known 已掌握"), ("path", "study path 学习路径"), ("goal", "goal 目标")]
     parts = []
     for i, (key, text) in enumerate(items):
-        x = MARGIN + i * 180
+        x = MARGIN + i * 200
         parts.append(f'<rect x="{x}" y="8" width="18" height="14" rx="3" fill="{COLOURS[key]}" stroke="#8a94a6"/>'
                      f'<text x="{x + 24}" y="20">{escape(text)}</text>')
-    x = MARGIN + len(items) * 180
+    x = MARGIN + len(items) * 200
     parts.append(f'<path d="M{x},15 h30" stroke="#b9c2d0" stroke-dasharray="4 3"/><text x="{x + 36}" y="20">'
                  f'part of 包含于</text>')
     return "".join(parts)
@@ -142,15 +157,15 @@ def _legend() -> str:
 def graph_svg(graph: nx.DiGraph, mark: Highlight | None = None) -> str:
     """The SVG document of ``graph`` with ``mark`` coloured."""
     mark = mark or Highlight()
-    columns = _ordered_columns(graph, layers(graph))
-    pos = {n: (MARGIN + c * COL_W, LEGEND_H + MARGIN + r * ROW_H)
-           for c, col in enumerate(columns) for r, n in enumerate(col)}
-    width = MARGIN * 2 + max(len(columns) - 1, 0) * COL_W + BOX_W + 560 * (len(columns) < 3)
-    height = LEGEND_H + MARGIN * 2 + max((len(c) for c in columns), default=0) * ROW_H
+    pos, bottom = positions(_ordered_columns(graph, layers(graph)))
+    width = MARGIN * 2 + PER_LINE * (BOX_W + GAP_X) - GAP_X
+    height = bottom + MARGIN
     steps = set(zip(mark.path, mark.path[1:]))
     path_set = set(mark.path)
-    edges = [_edge_svg(pos[u], pos[v], k, (u, v) in steps or (u in path_set and v in path_set and k != "part_of"))
-             for u, v, k in graph.edges(data="kind")]
+    flagged = [(u, v, k, (u, v) in steps or (u in path_set and v in path_set and k != "part_of"))
+               for u, v, k in graph.edges(data="kind")]
+    flagged.sort(key=lambda e: e[3])  # path edges last, drawn on top
+    edges = [_edge_svg(pos[u], pos[v], k, on_path) for u, v, k, on_path in flagged]
     nodes = [_node_svg(graph, n, *pos[n], mark) for n in graph]
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12">'

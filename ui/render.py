@@ -17,8 +17,9 @@ from typing import Any
 from kb.model import Step, Topic
 from ui.backend import ChatContext, SourceView
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$-])")
-_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+!|~$-])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$-])")  # "(" is harmless once "[" and "]" are escaped
+_MARKS = re.compile(r"(?:^|(?<=\s))(?:#{1,6}|[-*+]|>)(?=\s)|\*\*")
+_MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]#+!|~$-])")
 
 
 def md_text(text: str) -> str:
@@ -36,12 +37,12 @@ def plain_text(text: str) -> str:
 
 
 def one_line(text: str, limit: int = 300) -> str:
-    """``text`` on one line, cut at ``limit`` characters.
+    """``text`` on one line without Markdown heading, list and emphasis marks, cut at ``limit`` characters.
 
-    >>> one_line("a\\n b", 10), one_line("x" * 5, 3)
+    >>> one_line("## a\\n - **b**", 10), one_line("x" * 5, 3)
     ('a b', 'xxx…')
     """
-    flat = " ".join(text.split())
+    flat = " ".join(_MARKS.sub(" ", text).split())
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
@@ -69,9 +70,9 @@ def check_markdown(context: ChatContext) -> str:
         return ""
     topics = "、".join(f"「{md_text(t)}」" for t in context.linked_topics[:3])
     if not context.missing_prerequisites:
-        return f"✅ 前置知识检查 · Prerequisite check：学习 {topics} 需要的前置知识你都已标记为掌握（或它没有前置知识）。"
+        return f"✓ 前置知识检查 · Prerequisite check：学习 {topics} 需要的前置知识你都已标记为掌握（或它没有前置知识）。"
     items = "\n".join(f"- {md_text(one_line(m, 200))}" for m in context.missing_prerequisites[:6])
-    return (f"⚠️ **前置知识检查 · Prerequisite check** — 学习 {topics} 之前，你还缺少：\n{items}\n\n"
+    return (f"⚠ **前置知识检查 · Prerequisite check** — 学习 {topics} 之前，你还缺少：\n{items}\n\n"
             "_在「我的路径」里标记已掌握的主题，答案会据此调整。 · Mark what you know under My path._")
 
 
@@ -96,14 +97,14 @@ def path_markdown(goal: Topic, steps: Sequence[Step], known: Sequence[str], lear
     if known:
         head += f"\n已掌握 · Known：{md_text('、'.join(known))}\n"
     if not steps:
-        return head + "\n🎉 你已经掌握了这个目标需要的全部内容。 · You already know everything this goal needs."
+        return head + "\n✓ 你已经掌握了这个目标需要的全部内容。 · You already know everything this goal needs."
     lines = [head, f"共 {len(steps)} 步 · {len(steps)} steps\n"]
     for n, step in enumerate(steps, 1):
         mark = " _(正在学习 · learning)_" if step.topic.name in learning else ""
         lines.append(f"{n}. **{md_text(step.topic.name)}**{mark} — {effort(step)}")
-        lines.append(f"   - 为什么 · Why：{md_text(step.reason)}")
+        lines.append(f"    - 为什么 · Why：{md_text(step.reason)}")  # 4 spaces: nests under "10." too
         if step.subtopics:
-            lines.append(f"   - 包括 · Subtopics：{md_text('、'.join(t.name for t in step.subtopics))}")
+            lines.append(f"    - 包括 · Subtopics：{md_text('、'.join(t.name for t in step.subtopics))}")
     if skipped:
         lines.append(f"\n已跳过 · Skipped：{md_text('、'.join(skipped))}")
     return "\n".join(lines)
@@ -141,9 +142,9 @@ def notice(message: str, level: str = "warning") -> str:
     """A one-line notice shown in place of a result.
 
     >>> notice("Unknown topic 'x'.")
-    "⚠️ Unknown topic 'x'."
+    "⚠ Unknown topic 'x'."
     """
-    icon = {"warning": "⚠️", "info": "ℹ️", "error": "❌"}.get(level, "")
+    icon = {"warning": "⚠", "info": "ℹ", "error": "✗"}.get(level, "")  # no colour emoji: fonts often lack them
     return f"{icon} {md_text(message)}"
 
 

@@ -322,7 +322,8 @@ def test_build_app_has_named_endpoints_and_one_llm_slot(rm: Roadmap, store: Prof
 
 def test_sources_markdown_escapes_markdown_and_html() -> None:
     text = sources_markdown([SourceView(1, "a.md", "H", "1-2", "[link](http://x) ![i](http://x/i.png) " + EVIL)])
-    assert "<" not in text.replace("&lt;", "") and "](" not in text
+    assert "<" not in text.replace("&lt;", "")
+    assert "\\[link\\](http" in text and "\\!\\[i\\]" in text  # no link, no image
     assert md_text("a_b") == "a\\_b"
 
 

@@ -1,0 +1,146 @@
+"""The app in a real browser (Debian chromium + Playwright), served on 127.0.0.1 with ``llm="none"``.
+
+Needs ``apt-get install -y chromium fonts-noto-cjk``. Screenshots go to tests/e2e/screenshots/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fixtures.app_server import HOSTILE_QUESTION, build_kb, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+TIMEOUT = 60_000  # ms; the first request also warms up jieba and the embedder
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium: "
+                       "run `apt-get install -y chromium fonts-noto-cjk`"),
+]
+
+
+@pytest.fixture(scope="module")
+def url(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("e2e")
+    with serve(build_kb(corpus_dir, root), root / "profiles") as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url, wait_until="domcontentloaded")  # networkidle never settles on a Gradio page
+    page.locator("#question textarea").wait_for()
+    yield page
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def ask(page: Any, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def pick(page: Any, dropdown: str, typed: str, option: str) -> None:
+    """Type into a filterable dropdown and click the option whose label starts with ``option``."""
+    field = page.locator(f"#{dropdown} input")
+    field.click()
+    field.fill(typed)
+    field.press("End")  # a key-up makes a single-select list filter (it shows 100 options at most)
+    page.locator(f"#{dropdown} [role=option][aria-label^='{option}']").first.click()
+    page.locator("h1").first.click()  # blur: a multiselect stays open and would cover what is below
+
+
+def test_ask_shows_answer_sources_and_next_topics(page: Any) -> None:
+    assert "学习多头注意力之前要掌握什么？" in page.locator("body").inner_text()  # example questions on first open
+    ask(page, "学习多头注意力之前要掌握什么？")
+    page.locator("#next-0").wait_for(state="visible")
+    page.locator("#chatbot").get_by_text("自注意力机制").first.wait_for()
+    assert ".txt" in page.locator("#sources").inner_text()
+    assert "前置知识检查" in page.locator("#check").inner_text()
+    page.locator("#chatbot").get_by_text("来源 · Sources").first.wait_for()
+    shot(page, "chat.png")
+
+
+def test_next_topic_button_asks_about_it(page: Any) -> None:
+    ask(page, "How do I get started with large language models?")
+    button = page.locator("#next-0")
+    button.wait_for(state="visible")
+    topic = button.inner_text().strip()
+    button.click()
+    page.locator("#chatbot").get_by_text(f"介绍一下「{topic}」").wait_for()
+    page.locator("#sources").get_by_text(".txt").first.wait_for()
+    shot(page, "next-topic.png")
+
+
+def test_empty_question_shows_a_message(page: Any) -> None:
+    page.locator("#send").click()
+    page.locator("#check").get_by_text("empty").wait_for()
+
+
+def test_mark_known_and_get_a_path_that_survives_a_reload(page: Any) -> None:
+    page.get_by_role("tab", name="我的路径 · My path").click()
+    pick(page, "known", "Python", "Python")
+    pick(page, "known", "线性", "线性代数")
+    pick(page, "goal", "多头", "多头注意力")
+    page.locator("#path-btn").click()
+    path = page.locator("#path-md")
+    path.get_by_text("学习「多头注意力」的路径").wait_for()
+    assert "自注意力机制" in path.inner_text() and "为什么" in path.inner_text()
+    shot(page, "path.png")
+    page.locator("#next-btn").click()
+    page.locator("#next-md").get_by_text("接下来可以学").wait_for()
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("tab", name="我的路径 · My path").click()
+    page.locator("#known").get_by_text("线性代数").first.wait_for()  # the saved profile came back
+
+
+def test_graph_tab_draws_the_roadmap_and_shows_a_topic(page: Any) -> None:
+    page.get_by_role("tab", name="图谱 · Graph").click()
+    image = page.locator("#graph img")
+    image.wait_for()
+    page.wait_for_function("() => document.querySelector('#graph img').naturalWidth > 500")
+    pick(page, "graph-topic", "多头", "多头注意力")
+    details = page.locator("#topic-details")
+    details.get_by_text("自注意力机制").first.wait_for()
+    assert ".txt" in details.inner_text()
+    page.wait_for_timeout(500)  # the picture is redrawn with the topic selected
+    shot(page, "graph.png")
+
+
+def test_script_in_a_document_never_runs(page: Any) -> None:
+    ask(page, HOSTILE_QUESTION)
+    sources = page.locator("#sources")
+    sources.get_by_text("hostile.md").first.wait_for()
+    assert "window.__pwned=1" in sources.inner_text()  # shown as text …
+    page.get_by_role("tab", name="图谱 · Graph").click()
+    pick(page, "graph-topic", "注入", "注入测试")
+    page.locator("#topic-details").get_by_text("hostile.md").first.wait_for()
+    page.get_by_role("tab", name="对话 · Chat").click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None  # … never executed
+    shot(page, "hostile.png")
