@@ -29,7 +29,8 @@ from kb.model import Topic
 from rag.facts import GraphFacts, graph_facts
 from rag.lexical import tokenize
 from rag.linking import link_topics
-from rag.prompting import NOT_COVERED, Passage, build_messages, question_language
+from rag.citations import Citation, cite, not_covered_text, only_not_covered
+from rag.prompting import Passage, build_messages, question_language
 from rag.search import SearchResult
 
 #: Passages retrieved per question (and numbered for citation).
@@ -43,7 +44,6 @@ FOLLOW_UP_TURNS = 3
 #: Without a linked topic, more than this share of the question's words must occur in the passages.
 MIN_OVERLAP = 0.5
 
-_MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _MARKUP = re.compile(r"(^|\s)(#{1,6}|-{3,}|>)(?=\s)")
 _BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
 #: Words every question has; they say nothing about whether the documents cover it.
@@ -52,21 +52,9 @@ QUESTION_WORDS = frozenset(
     "what how why which when where should learn does work between difference explain tell "
     "like today good best make use used way ways get started need important main help".split()
 )
-_NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
 
 Retrieve = Callable[[str, int], SearchResult]
 History = Iterable[Any]
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A passage an answer cites, numbered as in the text ("[1]")."""
-
-    n: int  #: the number used in the answer text
-    document: str  #: file name of the document
-    heading: str  #: heading path, e.g. "大模型进阶之路 › Transformer › 多头注意力"
-    lines: str  #: line range in the document, e.g. "12-18"
-    snippet: str  #: the text shown to the model / quoted
 
 
 @dataclass(frozen=True)
@@ -160,7 +148,11 @@ def stream_answer(
         if piece:
             parts.append(piece)
             yield Token(piece)
-    yield Done(finish("".join(parts).strip(), prepared))
+    text = "".join(parts).strip()
+    note = graph_note(prepared) if llm is not None and prepared.topics and only_not_covered(text) else ""
+    if note:  # small models sometimes refuse although the graph answers: show what it says
+        yield Token(note)
+    yield Done(finish(text, prepared, note))
 
 
 def collect(events: Iterable[Event]) -> Answer:
@@ -200,10 +192,10 @@ def prompt_messages(prepared: Prepared) -> list[BaseMessage]:
                           history=prepared.history)
 
 
-def finish(text: str, prepared: Prepared) -> Answer:
-    """The ``Answer`` for ``text``, with its citations mapped to passages."""
+def finish(text: str, prepared: Prepared, note: str = "") -> Answer:
+    """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages."""
     return Answer(
-        text=text,
+        text=text + note,
         sources=cite(text, prepared.passages, prepared.covered),
         linked_topics=prepared.topics,
         next_topics=prepared.facts.next_topics,
@@ -297,50 +289,7 @@ def overlap(question: str, documents: Sequence[Document]) -> float:
     return sum(w in text for w in words) / len(words)
 
 
-# --- citations and the extractive answer ------------------------------------------------------
-
-
-def cited_numbers(text: str) -> list[int]:
-    """Citation numbers in ``text``, in order of first appearance.
-
-    >>> cited_numbers("先学自注意力[2]，再学多头注意力【1】[2, 3]。")
-    [2, 1, 3]
-    """
-    found: dict[int, None] = {}
-    for match in _MARKER.finditer(text):
-        for number in re.split(r"[,，、]", match.group(1)):
-            found.setdefault(int(number))
-    return list(found)
-
-
-def cite(text: str, passages: Sequence[Citation], covered: bool = True) -> tuple[Citation, ...]:
-    """The passages ``text`` cites; the top passage when it cites none (nothing when not covered).
-
-    Markers without a passage (``[9]`` of four) are ignored, never invented.
-    """
-    if not covered or not passages or _only_not_covered(text):
-        return ()
-    numbers = [n for n in cited_numbers(text) if 1 <= n <= len(passages)]
-    if numbers:
-        return tuple(passages[n - 1] for n in numbers)
-    return () if says_not_covered(text) else (passages[0],)
-
-
-def says_not_covered(text: str) -> bool:
-    """Whether the answer says the documents do not cover the question."""
-    lowered = text.lower()
-    return any(p in lowered for p in _NOT_COVERED_PHRASES)
-
-
-def _only_not_covered(text: str) -> bool:
-    """Whether the answer is just the not-covered statement (perhaps with a stray marker)."""
-    bare = _MARKER.sub("", text).strip(" 。.\n")
-    return says_not_covered(bare) and len(bare) <= len(NOT_COVERED[question_language(bare)]) + 8
-
-
-def not_covered_text(lang: str) -> str:
-    """The plain statement that the documents do not cover the question."""
-    return NOT_COVERED[lang] + ("。" if lang == "zh" else ".")
+# --- the extractive answer ----------------------------------------------------------------------
 
 
 def extractive_lines(prepared: Prepared) -> list[str]:
@@ -353,6 +302,14 @@ def extractive_lines(prepared: Prepared) -> list[str]:
         lines.append("资料要点：" if zh else "From the documents:")
         lines.extend(f"- {_shorten(plain_text(c.snippet), QUOTE_CHARS)} [{c.n}]" for c in quoted)
     return [line + "\n" for line in lines]
+
+
+def graph_note(prepared: Prepared) -> str:
+    """The graph facts of the linked topics as a short paragraph (no citations: they are not passages)."""
+    zh = prepared.lang == "zh"
+    sentences = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
+                 for f in prepared.facts.linked[:2]]
+    return "\n\n" + ("知识图谱中的相关事实：" if zh else "From the roadmap graph: ") + " ".join(sentences)
 
 
 def plain_text(markdown: str) -> str:

@@ -184,7 +184,7 @@ def _relation_lines(fact: TopicFacts, lang: str) -> list[str]:
     if lang == "zh":
         lines = [f"「{name}」的前置知识：{before}", f"学完「{name}」之后可以学：{after}"]
         return ([f"「{name}」：{fact.topic.summary}"] if fact.topic.summary else []) + lines
-    lines = [f"Before {name}: {before}", f"After {name}: {after}"]
+    lines = [f"Prerequisites of {name} (learn them first): {before}", f"After {name} you can learn: {after}"]
     return ([f"{name}: {fact.topic.summary}"] if fact.topic.summary else []) + lines
 
 

@@ -15,9 +15,8 @@ from pydantic import Field
 from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
-from rag.answer import (
-    Answer, Citation, Context, Done, Token, cite, cited_numbers, collect, prepare, prompt_messages, stream_answer,
-)
+from rag.answer import Answer, Context, Done, Token, collect, prepare, prompt_messages, stream_answer
+from rag.citations import Citation, cite, cited_numbers
 from rag.assistant import Assistant
 from rag.index import load_index
 from rag.prompting import DATA_CLOSE, DATA_OPEN, Passage, build_messages, estimate_tokens
@@ -105,7 +104,7 @@ def test_english_question_gets_an_english_prompt(assistant: Assistant) -> None:
     messages = prompt_messages(prepared)
     assert prepared.lang == "en"
     assert "The documents do not cover this" in str(messages[0].content)
-    assert "Before 多头注意力: 自注意力机制" in human_text(messages)
+    assert "Prerequisites of 多头注意力 (learn them first): 自注意力机制" in human_text(messages)
 
 
 def test_injected_instructions_stay_inside_the_data_section(tmp_path: Path) -> None:
@@ -288,3 +287,10 @@ def test_roadmap_ask_prints_sources_first_then_the_answer_then_citations(
 def test_an_english_question_sharing_one_technical_word_with_the_passages_is_covered(assistant: Assistant) -> None:
     answer = assistant.ask("What does INT4 mean?")
     assert answer.linked_topics == () and "[1]" in answer.text and answer.sources
+
+
+def test_a_model_refusing_a_question_the_graph_answers_gets_the_graph_facts_appended(assistant: Assistant) -> None:
+    answer = collect(run(assistant, "What comes before 多头注意力?", llm=chat("The documents do not cover this. [1]")))
+    assert answer.text.startswith("The documents do not cover this. [1]")
+    assert "From the roadmap graph: Before 多头注意力, learn: 自注意力机制." in answer.text
+    assert answer.sources == ()
