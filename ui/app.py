@@ -98,8 +98,8 @@ def _chat_tab() -> ChatParts:
         send = gr.Button("发送 · Send", variant="primary", scale=1, elem_id="send")
     gr.Examples(EXAMPLES, inputs=question, label="示例问题 · Example questions")
     check = gr.Markdown(elem_id="check", elem_classes="notice")
-    with gr.Row(elem_id="next-topics", equal_height=True):
-        gr.Markdown("**接下来可以学 · Next topics:**", scale=0, min_width=200)
+    gr.Markdown("**接下来可以学 · Next topics** (click to ask):")
+    with gr.Row(elem_id="next-topics"):
         buttons = [gr.Button(visible=False, size="sm", scale=0, min_width=120, elem_id=f"next-{i}")
                    for i in range(NEXT_BUTTONS)]
     with gr.Accordion("来源 · Sources of the last answer", open=True):
@@ -153,11 +153,10 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
 def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathParts, tab: gr.Tab) -> None:
     gr.Markdown("前置知识图谱：从上到下是学习顺序；绿色为已掌握，橙色为当前路径，红色为目标；选择主题查看详情。"
                 " · Learning order runs top to bottom; known topics green, your path orange, the goal red.")
-    with gr.Row():
-        topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, scale=4,
-                            label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
-        refresh = gr.Button("刷新图谱 · Refresh", scale=1, min_width=160, elem_id="graph-refresh")
+    topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True,
+                        label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
     details = gr.Markdown(elem_id="topic-details")
+    refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh")
     picture = gr.HTML(elem_id="graph")
     note = gr.Markdown(elem_classes="notice")
     run = {"concurrency_limit": PATH_CONCURRENCY}

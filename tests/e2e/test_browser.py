@@ -144,3 +144,39 @@ def test_script_in_a_document_never_runs(page: Any) -> None:
     page.wait_for_timeout(500)
     assert page.evaluate("window.__pwned") is None  # … never executed
     shot(page, "hostile.png")
+
+
+def _real_model_or_skip() -> None:
+    from kb.settings import Settings
+    from rag.llm import resolve_llm_kind
+
+    if resolve_llm_kind("auto", Settings().models_dir) != "llama":
+        pytest.skip("the default model is not installed (run `roadmap models install`) or llama.cpp is missing")
+
+
+@pytest.mark.slow
+def test_real_model_answer_streams_as_growing_text(browser: Any, corpus_dir: Path,
+                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    _real_model_or_skip()
+    root = tmp_path_factory.mktemp("e2e-llm")
+    with serve(build_kb(corpus_dir, root), root / "profiles", llm="auto") as served:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        page.goto(served, wait_until="domcontentloaded")
+        page.locator("#question textarea").wait_for()
+        ask(page, "学习多头注意力之前要掌握什么？")
+        page.locator("#sources").get_by_text(".txt").first.wait_for(timeout=120_000)  # context before text
+        answer = page.locator("#chatbot .message-row").nth(1)
+        lengths = []
+        for _ in range(600):  # up to ~3 minutes on a busy 2-core machine
+            text = answer.inner_text()
+            if not lengths or len(text) != lengths[-1]:
+                lengths.append(len(text))
+            if page.locator("#question textarea").is_enabled() and len(lengths) > 3 and \
+                    page.locator(".generating").count() == 0:
+                break
+            page.wait_for_timeout(300)
+        shot(page, "real-model.png")
+        context.close()
+    assert len(lengths) >= 4 and lengths == sorted(lengths), lengths  # the text grew in several steps

@@ -7,8 +7,10 @@ unless ``--share`` is given.
 from __future__ import annotations
 
 import argparse
+import importlib
 import ipaddress
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -85,9 +87,9 @@ def ui_command(args: argparse.Namespace, settings: Settings) -> int:
     demo.queue(default_concurrency_limit=CONCURRENCY)
     _, url, share_url = demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
                                     share=bool(args.share), prevent_thread_lock=True, quiet=True)
-    print(f"Roadmap QA is running at {url} (ready in {time.monotonic() - started:.1f} s; Ctrl+C to stop)")
+    print(f"Roadmap QA is running at {url} (ready in {time.monotonic() - started:.1f} s; Ctrl+C to stop)", flush=True)
     if share_url:
-        print(f"Public share link: {share_url}")
+        print(f"Public share link: {share_url}", flush=True)
     try:
         demo.block_thread()
     finally:
@@ -98,10 +100,12 @@ def ui_command(args: argparse.Namespace, settings: Settings) -> int:
 def load_app(settings: Settings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
     """The app over the configured knowledge base, LLM and profile."""
     from rag.assistant import Assistant
-    from ui.app import build_app
     from ui.profiles import ProfileStore, check_name
 
     check_name(settings.profile)
+    # Gradio takes seconds to import; do it while the knowledge base, index and model load.
+    importer = threading.Thread(target=importlib.import_module, args=("ui.app",), daemon=True)
+    importer.start()
     try:
         assistant = Assistant.load(settings.kb, llm=settings.llm)
     except KnowledgeBaseError as exc:
@@ -109,4 +113,7 @@ def load_app(settings: Settings):  # type: ignore[no-untyped-def]  # returns gr.
             raise
         raise RoadmapError(f"{exc} Run `roadmap ingest` to build the knowledge base (or pass --kb DIR).") from None
     print(f"Loaded the knowledge base at {settings.kb}", file=sys.stderr)
+    importer.join()
+    from ui.app import build_app
+
     return build_app(assistant, assistant.roadmap, profile_store=ProfileStore(), profile=settings.profile)
