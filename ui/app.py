@@ -110,14 +110,20 @@ def _chat_tab() -> ChatParts:
 
 
 def _wire_chat(chat: ChatHandler, parts: ChatParts, profile: gr.Textbox) -> None:
-    llm = {"concurrency_limit": 1, "concurrency_id": "llm"}
     inputs = [parts.question, parts.chatbot, profile]
-    parts.question.submit(chat.respond, inputs, parts.outputs, api_name="chat", **llm)
-    parts.send.click(chat.respond, inputs, parts.outputs, api_name="chat_send", api_visibility="undocumented", **llm)
+    parts.question.submit(chat.respond, inputs, parts.outputs, api_name="chat", concurrency_limit=1, concurrency_id="llm")
+    parts.send.click(chat.respond, inputs, parts.outputs, api_name="chat_send", api_visibility="undocumented", concurrency_limit=1, concurrency_id="llm")
     for i, button in enumerate(parts.buttons):
         button.click(chat.ask_topic, [button, parts.chatbot, profile], parts.outputs,
                      api_name="ask_topic" if i == 0 else f"ask_topic_{i}",
-                     api_visibility="public" if i == 0 else "undocumented", **llm)
+                     api_visibility="public" if i == 0 else "undocumented", concurrency_limit=1, concurrency_id="llm")
+
+
+def _topics_picker(choices: list[tuple[str, str]], label: str, elem_id: str) -> gr.Dropdown:
+    """A searchable multiselect of topics (label "name（stage）"); custom values reach the handler,
+    which resolves aliases and typos or names the nearest topic."""
+    return gr.Dropdown(choices=choices, value=[], multiselect=True, filterable=True, allow_custom_value=True,
+                       label=label, elem_id=elem_id)
 
 
 def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str) -> PathParts:
@@ -126,11 +132,9 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
     with gr.Row():
         name = gr.Textbox(value=profile, label="档案 · Profile", scale=3, elem_id="profile")
         load = gr.Button("载入档案 · Load profile", scale=1, min_width=160)
-    # custom values reach the handler, which resolves aliases and typos or names the nearest topic
-    multi = {"choices": choices, "multiselect": True, "filterable": True, "value": [], "allow_custom_value": True}
-    known = gr.Dropdown(label="已掌握 · Known", elem_id="known", **multi)
-    learning = gr.Dropdown(label="正在学 · Learning", elem_id="learning", **multi)
-    skip = gr.Dropdown(label="跳过 · Skip", elem_id="skip", **multi)
+    known = _topics_picker(choices, "已掌握 · Known", "known")
+    learning = _topics_picker(choices, "正在学 · Learning", "learning")
+    skip = _topics_picker(choices, "跳过 · Skip", "skip")
     goal = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True, label="目标 · Goal",
                        elem_id="goal")
     with gr.Row():
@@ -142,11 +146,10 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
     next_md = gr.Markdown(elem_id="next-md")
     path_md = gr.Markdown(elem_id="path-md")
     parts = PathParts(name, known, learning, skip, goal, note)
-    run = {"concurrency_limit": PATH_CONCURRENCY}
-    load.click(study.load_profile, name, [known, learning, skip, goal, note], api_visibility="private", **run)
-    save.click(study.save_profile, [*parts.states, goal], note, api_name="save_profile", **run)
-    path_btn.click(study.study_path, [*parts.states, goal], [path_md, export, note], api_name="study_path", **run)
-    next_btn.click(study.next_topics, parts.states, [next_md, note], api_name="next_topics", **run)
+    load.click(study.load_profile, name, [known, learning, skip, goal, note], api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+    save.click(study.save_profile, [*parts.states, goal], note, api_name="save_profile", concurrency_limit=PATH_CONCURRENCY)
+    path_btn.click(study.study_path, [*parts.states, goal], [path_md, export, note], api_name="study_path", concurrency_limit=PATH_CONCURRENCY)
+    next_btn.click(study.next_topics, parts.states, [next_md, note], api_name="next_topics", concurrency_limit=PATH_CONCURRENCY)
     return parts
 
 
@@ -159,8 +162,7 @@ def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathPa
     refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh")
     picture = gr.HTML(elem_id="graph")
     note = gr.Markdown(elem_classes="notice")
-    run = {"concurrency_limit": PATH_CONCURRENCY}
-    tab.select(study.graph, [path.profile, topic], [picture, note], api_visibility="private", **run)
-    refresh.click(study.graph, [path.profile, topic], [picture, note], api_name="graph", **run)
-    topic.change(study.topic_details, topic, [details, note], api_name="topic_details", **run).then(
-        study.graph, [path.profile, topic], [picture, note], api_visibility="private", **run)
+    tab.select(study.graph, [path.profile, topic], [picture, note], api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+    refresh.click(study.graph, [path.profile, topic], [picture, note], api_name="graph", concurrency_limit=PATH_CONCURRENCY)
+    topic.change(study.topic_details, topic, [details, note], api_name="topic_details", concurrency_limit=PATH_CONCURRENCY).then(
+        study.graph, [path.profile, topic], [picture, note], api_visibility="private", concurrency_limit=PATH_CONCURRENCY)

@@ -72,7 +72,7 @@ def _ordered_columns(graph: nx.DiGraph, column: dict[str, int], sweeps: int = 4)
         for c, col in enumerate(columns):
             side = c - 1 if sweep % 2 == 0 else c + 1
 
-            def centre(n: str, side: int = side, i: int = 0) -> float:
+            def centre(n: str, side: int = side) -> float:
                 near = [row[m] for m in undirected[n] if column[m] == side]
                 return sum(near) / len(near) if near else row[n]
             col.sort(key=centre)
@@ -85,7 +85,7 @@ def _label(name: str) -> str:
     >>> _label("多头注意力"), _label("x" * 40)[-1]
     ('多头注意力', '…')
     """
-    width, out = 0, []
+    width, out = 0, list[str]()
     for ch in name:
         width += 2 if ord(ch) > 0x2E80 else 1
         if width > MAX_CHARS:
