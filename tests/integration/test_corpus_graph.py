@@ -50,7 +50,8 @@ def test_no_over_merging(rm: Roadmap) -> None:
 def test_scaffolding_is_not_a_topic(rm: Roadmap) -> None:
     names = {t.name for t in rm.topics()}
     assert not names & {"背景介绍", "核心概念与联系", "总结", "附录：常见问题与解答", "常见问题与解答", "扩展阅读",
-                        "摘要", "大模型与深度学习的区别", "什么是大模型？", "代码解读与分析"}
+                        "摘要", "大模型与深度学习的区别", "什么是大模型？", "代码解读与分析",
+                        "入门基础", "核心概念理解", "实践应用", "持续学习", "总结展望"}  # stages of 000
 
 
 def test_mermaid_edges_of_the_long_article(rm: Roadmap) -> None:
