@@ -30,7 +30,7 @@ from rag.facts import GraphFacts, graph_facts
 from rag.lexical import tokenize
 from rag.linking import link_topics
 from rag.citations import Citation, cite, not_covered_text, only_not_covered
-from rag.prompting import Passage, build_messages, question_language
+from rag.prompting import PROMPT_BUDGET, Passage, build_messages, question_language
 from rag.search import SearchResult
 
 #: Passages retrieved per question (and numbered for citation).
@@ -128,11 +128,13 @@ def stream_answer(
     known: Sequence[str] = (),
     history: History = (),
     k: int = TOP_K,
+    budget: int = PROMPT_BUDGET,
 ) -> Iterator[Event]:
     """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
 
     ``llm=None`` answers extractively, without a model. A question the documents do
-    not seem to cover is answered "not covered" without calling the model.
+    not seem to cover is answered "not covered" without calling the model. ``budget``
+    caps the prompt in tokens: the time to the first token grows with it.
     """
     prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
@@ -142,7 +144,7 @@ def stream_answer(
     elif llm is None:
         pieces = extractive_lines(prepared)
     else:
-        pieces = answer_chain(llm).stream(prepared)
+        pieces = answer_chain(llm, budget).stream(prepared)
     parts = []
     for piece in pieces:
         if piece:
@@ -180,16 +182,16 @@ def prepare(
     return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns)
 
 
-def answer_chain(llm: BaseChatModel) -> Runnable[Prepared, str]:
+def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:
     """prepared question → prompt messages → chat model → text pieces."""
-    return RunnableLambda(prompt_messages) | llm | StrOutputParser()
+    return RunnableLambda(lambda prepared: prompt_messages(prepared, budget)) | llm | StrOutputParser()
 
 
-def prompt_messages(prepared: Prepared) -> list[BaseMessage]:
-    """The prompt for a prepared question (see ``rag.prompting``)."""
+def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
+    """The prompt for a prepared question, within ``budget`` tokens (see ``rag.prompting``)."""
     passages = [Passage(c.n, _where(c), c.snippet) for c in prepared.passages]
     return build_messages(prepared.question, prepared.facts.lines(prepared.lang), passages, prepared.lang,
-                          history=prepared.history)
+                          history=prepared.history, budget=budget)
 
 
 def finish(text: str, prepared: Prepared, note: str = "") -> Answer:

@@ -294,3 +294,11 @@ def test_a_model_refusing_a_question_the_graph_answers_gets_the_graph_facts_appe
     assert answer.text.startswith("The documents do not cover this. [1]")
     assert "From the roadmap graph: Before 多头注意力, learn: 自注意力机制." in answer.text
     assert answer.sources == ()
+
+
+def test_a_smaller_budget_sends_fewer_passages(assistant: Assistant) -> None:
+    question = "学习多头注意力之前要掌握什么？"
+    wide, narrow = chat("甲 [1]"), chat("乙 [1]")
+    collect(run(assistant, question, llm=wide))
+    collect(run(assistant, question, llm=narrow, budget=260))
+    assert human_text(wide.prompts[0]).count("\n[") > human_text(narrow.prompts[0]).count("\n[") >= 1
