@@ -78,6 +78,7 @@ def search_section(assistant: Assistant, questions: list[str]) -> list[str]:
     for question in questions[:5]:  # warm-up: jieba dictionary, first FAISS and embedder calls
         assistant.search(question)
     total, embedding = [], []
+    best: dict[str, float] = {}
     for _ in range(ROUNDS):
         for question in questions:
             started = time.perf_counter()
@@ -86,6 +87,7 @@ def search_section(assistant: Assistant, questions: list[str]) -> list[str]:
             started = time.perf_counter()
             assistant.search(question, k=5)
             total.append((time.perf_counter() - started) * 1000)
+            best[question] = min(best.get(question, total[-1]), total[-1])
     started = time.perf_counter()
     notices = assistant.retrieve("量化" * 50_000).notices
     huge = (time.perf_counter() - started) * 1000
@@ -99,7 +101,10 @@ def search_section(assistant: Assistant, questions: list[str]) -> list[str]:
             f"| of which embedding the question | {percentile(embedding, 50):.1f} ms | "
             f"{percentile(embedding, 95):.1f} ms | {statistics.fmean(embedding):.1f} ms |",
             f"| everything else (BM25, fusion, graph, snippets) | {percentile(rest, 50):.1f} ms | "
-            f"{percentile(rest, 95):.1f} ms | {statistics.fmean(rest):.1f} ms |", "",
+            f"{percentile(rest, 95):.1f} ms | {statistics.fmean(rest):.1f} ms |",
+            f"| search, best of {ROUNDS} per question (closest to an idle machine) | "
+            f"{percentile(list(best.values()), 50):.1f} ms | {percentile(list(best.values()), 95):.1f} ms | "
+            f"{statistics.fmean(best.values()):.1f} ms |", "",
             f"A 100,000-character question: {huge:.0f} ms, notice: \"{notices[0] if notices else 'none'}\"", ""]
 
 

@@ -173,6 +173,7 @@ def run_set(question_set: QuestionSet, embedder: Embedder, k: int = 5, budget: i
     """Build a knowledge base from the set's documents and score every system on it."""
     from ingest import build
     from kb import Roadmap
+    from kb.store import resolve
     from rag.baseline import NaiveRetriever
     from rag.index import load_index
     from rag.search import Searcher
@@ -183,7 +184,8 @@ def run_set(question_set: QuestionSet, embedder: Embedder, k: int = 5, budget: i
         started = time.perf_counter()
         build([question_set.docs], Path(tmp) / "kb", embedder=embedder)
         roadmap = Roadmap.load(Path(tmp) / "kb")
-        searcher = Searcher(load_index(roadmap.version_dir, embedder, roadmap.manifest), roadmap=roadmap)
+        version_dir = resolve(Path(tmp) / "kb")
+        searcher = Searcher(load_index(version_dir, embedder, roadmap.manifest), roadmap=roadmap)
         build_seconds = time.perf_counter() - started
         searcher.search("warm up", k=1)
         results = [
@@ -214,6 +216,15 @@ def to_markdown(reports: Sequence[SetReport], embedder: str, budget: int = CONTE
         f"fact; **covered@{budget}** counts questions whose facts all appear in the first {budget} "
         "characters of the context the hits would give the answering model (snippets in rank order). "
         "All systems use the same embedder and the same jieba tokenizer for BM25.",
+        "",
+        "- *BM25 only*, *dense only*, *hybrid* (RRF of both) and *hybrid + graph* (topics linked from the "
+        "question expand the BM25 query and boost the chunks about them) all run on the section-aware chunks "
+        "and return per-hit snippets (first hit up to 260 characters, others up to 170).",
+        "- *whole chunks*: the product without snippets, to show what snippets buy within the budget.",
+        "- *naive LangChain baseline*: `RecursiveCharacterTextSplitter` (500 / 50) over the raw files, "
+        "FAISS + BM25 fused by `EnsembleRetriever`, whole pieces as context.",
+        "- The search settings were chosen on the corpus set; the built-in roadmap set was written afterwards "
+        "and not tuned on, so it is the fairer estimate.",
     ]
     for report in reports:
         lines += ["", f"## {report.name}: {report.questions} questions over `{_short(report.docs)}`", "",

@@ -252,6 +252,7 @@ def _save(version_dir: Path, vectors: np.ndarray, exact_limit: int) -> str:
     import faiss
 
     dim = vectors.shape[1]
+    index: Any
     if len(vectors) <= exact_limit:
         index, kind = faiss.IndexFlatIP(dim), "flat-ip"
     else:

@@ -53,6 +53,7 @@ class SearchConfig:
     lead_snippet_chars: int = 260  #: longest snippet of the first hit (the likeliest answer)
     snippet_chars: int = 170  #: longest snippet of the other hits; 0 = whole chunk texts
     max_query_chars: int = 1000  #: longer questions are truncated, with a notice
+    max_embed_chars: int = 200  #: only this much of a long question is embedded (cost grows with length²)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ class Searcher:
         topics = mentioned + misspelt
         tokens = query_tokens(query, self.lexical.chinese)
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
-        vector = self.index.embedder.embed_query_vector(query) if config.dense_weight > 0 else None
+        embedder = self.index.embedder
+        vector = embedder.embed_query_vector(query[: config.max_embed_chars]) if config.dense_weight > 0 else None
         scores = reciprocal_rank_fusion(*self._rankings(vector, tokens, config), k=config.rrf_k)
         if topics and config.graph_boost > 0:
             weights = {t.id: 1.0 for t in mentioned} | {t.id: config.misspelt_weight for t in misspelt}
