@@ -27,9 +27,13 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def url(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("e2e")
-    with serve(build_kb(corpus_dir, root), root / "profiles") as served:
+def kb_dir(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_kb(corpus_dir, tmp_path_factory.mktemp("e2e"))
+
+
+@pytest.fixture(scope="module")
+def url(kb_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(kb_dir, tmp_path_factory.mktemp("e2e-profiles")) as served:
         yield served
 
 
@@ -155,11 +159,10 @@ def _real_model_or_skip() -> None:
 
 
 @pytest.mark.slow
-def test_real_model_answer_streams_as_growing_text(browser: Any, corpus_dir: Path,
+def test_real_model_answer_streams_as_growing_text(browser: Any, kb_dir: Path,
                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
     _real_model_or_skip()
-    root = tmp_path_factory.mktemp("e2e-llm")
-    with serve(build_kb(corpus_dir, root), root / "profiles", llm="auto") as served:
+    with serve(kb_dir, tmp_path_factory.mktemp("e2e-llm-profiles"), llm="auto") as served:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(TIMEOUT)
