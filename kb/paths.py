@@ -20,6 +20,7 @@ topic means learning its parts.
 
 from __future__ import annotations
 
+import heapq
 import weakref
 from collections import deque
 from collections.abc import Collection, Iterator
@@ -51,6 +52,7 @@ class _Adjacency:
                 self.parents[u].append(v)
                 self.parts[v].append(u)
         self.requirement_sets: dict[str, frozenset[str]] = {}
+        self.requirement_lists: dict[str, list[tuple[str, str, str]]] = {}
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.DiGraph, _Adjacency] = weakref.WeakKeyDictionary()
@@ -101,21 +103,33 @@ def ancestors_by_part(graph: nx.DiGraph, node: str) -> list[str]:
     return seen
 
 
+def requirement_pairs(graph: nx.DiGraph, node: str) -> list[tuple[str, str, str]]:
+    """``(topic, why, via)`` for everything to learn before ``node`` (cached per graph).
+
+    ``why`` is ``"prerequisite"`` (``via`` is ``node``) or ``"inherited"`` (``via`` is the
+    topic ``node`` is part of, whose prerequisite it is).
+    """
+    adj = _adj(graph)
+    cached = adj.requirement_lists.get(node)
+    if cached is None:
+        cached = [(p, "prerequisite", node) for p in adj.prereqs[node]]
+        for a in ancestors_by_part(graph, node) if adj.parents[node] else ():
+            cached += [(p, "inherited", a) for p in adj.prereqs[a]]
+        adj.requirement_lists[node] = cached
+    return cached
+
+
 def requirements(graph: nx.DiGraph, node: str) -> Iterator[tuple[str, Reason]]:
     """What must be learned before ``node``: its prerequisites and those of what it is part of."""
-    adj = _adj(graph)
-    for p in adj.prereqs[node]:
-        yield p, ("prerequisite", node, graph.edges[p, node]["evidence"])
-    for a in ancestors_by_part(graph, node) if adj.parents[node] else ():
-        for p in adj.prereqs[a]:
-            yield p, ("inherited", a, graph.edges[p, a]["evidence"])
+    for p, why, via in requirement_pairs(graph, node):
+        yield p, (why, via, graph.edges[p, via]["evidence"])
 
 
 def requirement_set(graph: nx.DiGraph, node: str) -> frozenset[str]:
     """The topics of ``requirements(graph, node)``, cached."""
     cache = _adj(graph).requirement_sets
     if node not in cache:
-        cache[node] = frozenset(p for p, _ in requirements(graph, node))
+        cache[node] = frozenset(p for p, _, _ in requirement_pairs(graph, node))
     return cache[node]
 
 
@@ -145,53 +159,76 @@ def needed_for(graph: nx.DiGraph, goal: str, known: set[str]) -> dict[str, Reaso
     reasons: dict[str, Reason] = {goal: ("goal", goal, [])}
     covered = {goal}  # the goal and its parts are learned in full; prerequisites as single steps
     queue = deque([goal])
+    adj = _adj(graph)
     while queue:
         node = queue.popleft()
-        found = [(p, r) for p, r in requirements(graph, node)]
+        found = list(requirement_pairs(graph, node))
         if node in covered:
-            found += [(c, ("part", node, graph.edges[c, node]["evidence"])) for c in parts(graph, node)]
-            covered.update(parts(graph, node))
-        for other, reason in found:
+            found += [(c, "part", node) for c in adj.parts[node]]
+            covered.update(adj.parts[node])
+        for other, why, via in found:
             if other not in reasons and other not in known:
-                reasons[other] = reason
+                edge = (other, via) if why != "part" else (other, node)
+                reasons[other] = (why, via, graph.edges[edge]["evidence"])
                 queue.append(other)
     if goal in known:
         reasons.pop(goal)
     return reasons
 
 
-def order_key(graph: nx.DiGraph, node: str) -> str:
+def order_key(graph: nx.DiGraph, node: str) -> tuple[int, int, str]:
     """Sort key following the documents: document position, then line."""
     doc, line = graph.nodes[node].get("order", (0, 0))
-    return f"{doc:04d}:{line:08d}:{node}"
+    return (doc, line, node)
 
 
 def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> list[tuple[str, Reason]]:
     """Topics to learn for ``goal``, every prerequisite before what needs it, parts before the whole."""
     needed = needed_for(graph, goal, implied_known(graph, known))
-    constraints = nx.DiGraph()
-    constraints.add_nodes_from(needed)
-    inherited = []
+    adj = _adj(graph)
+    direct: list[tuple[str, str]] = []
+    inherited: list[tuple[str, str]] = []
     for node in needed:
-        for p, (why, _, _) in requirements(graph, node):
+        for p, why, _ in requirement_pairs(graph, node):
             if p in needed:
-                (inherited.append((p, node)) if why == "inherited" else constraints.add_edge(p, node))
-        constraints.add_edges_from((c, node) for c in parts(graph, node) if c in needed)
-    _add_inherited(constraints, inherited)
-    order = nx.lexicographical_topological_sort(constraints, key=lambda n: order_key(graph, n))
-    return [(node, needed[node]) for node in order]
+                (inherited if why == "inherited" else direct).append((p, node))
+        direct += [(c, node) for c in adj.parts[node] if c in needed]
+    keys = {node: order_key(graph, node) for node in needed}
+    order = _document_order_sort(keys, direct + inherited)
+    if order is None:  # an inherited constraint contradicts a stated one: keep only those that fit
+        order = _document_order_sort(keys, _consistent(needed, direct, inherited))
+    return [(node, needed[node]) for node in order or []]
 
 
-def _add_inherited(constraints: nx.DiGraph, inherited: list[tuple[str, str]]) -> None:
-    """Add inherited constraints, skipping any that contradicts what is stated directly."""
-    direct = constraints.copy()
-    constraints.add_edges_from(inherited)
-    if nx.is_directed_acyclic_graph(constraints):
-        return  # the usual case: one check instead of one search per edge
-    constraints.remove_edges_from([e for e in inherited if not direct.has_edge(*e)])
+def _document_order_sort(keys: dict[str, tuple[int, int, str]], edges: list[tuple[str, str]]) -> list[str] | None:
+    """Topological order that follows the documents where constraints allow; None on a cycle."""
+    successors: dict[str, list[str]] = {n: [] for n in keys}
+    indegree = dict.fromkeys(keys, 0)
+    for u, v in set(edges):
+        successors[u].append(v)
+        indegree[v] += 1
+    ready = [keys[n] for n, d in indegree.items() if d == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        node = heapq.heappop(ready)[2]
+        order.append(node)
+        for nxt in successors[node]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                heapq.heappush(ready, keys[nxt])
+    return order if len(order) == len(keys) else None
+
+
+def _consistent(nodes: Collection[str], direct: list[tuple[str, str]],
+                inherited: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Direct constraints plus the inherited ones that close no cycle with them."""
+    constraints = nx.DiGraph(direct)
+    constraints.add_nodes_from(nodes)
     for p, node in inherited:
         if not nx.has_path(constraints, node, p):
             constraints.add_edge(p, node)
+    return list(constraints.edges)
 
 
 def reach_counts(graph: nx.DiGraph) -> dict[str, int]:
