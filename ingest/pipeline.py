@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ingest.chunks import chunk_document
 from ingest.clean import clean_lines
 from ingest.dag import make_acyclic
+from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import is_latin, topic_key
@@ -58,7 +59,7 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     arrows = {dt.name: _mermaid_candidates(dt) for dt in per_doc}
     groups = merge_candidates([c for dt in per_doc for c in dt.candidates])
     _add_text_aliases(per_doc, groups)
-    topics = build_topics(groups, _summaries(groups))
+    topics = add_english_aliases(build_topics(groups, _summaries(groups)), load_glossary())
     mentions = mention_index(topics.values())
     edges = merge_edges(_all_edges(per_doc, arrows, groups, mentions))
     kept, dropped = make_acyclic(edges)

@@ -10,6 +10,7 @@ Example (needs a knowledge base built by ``roadmap ingest``)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -72,6 +73,9 @@ class Roadmap:
             raise UnknownTopicError(name)
         if key in self._surfaces:
             return self._surfaces[key]
+        for part in re.split(r"[（()）]", name) if re.search(r"[（(]", name) else ():
+            if _norm(part) in self._surfaces:  # "变换器（Transformer）": either name will do
+                return self._surfaces[_norm(part)]
         prefixed = sorted((s for s in self._surfaces if s.startswith(key) and len(key) >= 2), key=len)
         if prefixed:
             return self._surfaces[prefixed[0]]

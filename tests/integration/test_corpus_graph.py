@@ -91,3 +91,10 @@ def test_forum_noise_is_gone_from_chunks(corpus_kb: Path) -> None:
     for noise in ("点赞 评论", "牛客企业服务", "总结得很到位", "#聊聊我眼中的AI#", "北京科技大学"):
         assert noise not in text
     assert "前沿探索与科研贡献" in text and "复现经典论文" in text
+
+
+def test_english_names_come_from_the_built_in_glossary(rm: Roadmap) -> None:
+    assert rm.topic("multi-head attention").name == "多头注意力"
+    assert rm.topic("Linear Algebra").name == "线性代数"
+    # an English name never moves to a different subject than its Chinese one
+    assert rm.topic_id("Transformer Architecture") == rm.topic_id("变换器")
