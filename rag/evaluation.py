@@ -20,6 +20,7 @@ LangChain baseline (``rag.baseline``) with the same embedder.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -242,7 +243,5 @@ def to_markdown(reports: Sequence[SetReport], embedder: str, budget: int = CONTE
 
 
 def _short(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT.parent))
-    except ValueError:
-        return path
+    """A documents folder relative to the project root (``data/roadmap``, ``../shared/corpus``)."""
+    return os.path.relpath(Path(path).resolve(), PROJECT_ROOT)
