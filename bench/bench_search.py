@@ -143,8 +143,9 @@ def scale_section() -> list[str]:
         vectors = rng.standard_normal((rows, 384), dtype=np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         queries = vectors[rng.choice(rows, 50)] + 0.05 * rng.standard_normal((50, 384), dtype=np.float32)
-        for name, index in (("flat-ip", faiss.IndexFlatIP(384)),
-                            ("hnsw", faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT))):
+        indexes: list[tuple[str, Any]] = [("flat-ip", faiss.IndexFlatIP(384)),
+                                          ("hnsw", faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT))]
+        for name, index in indexes:
             started = time.perf_counter()
             index.add(vectors)
             build_seconds = time.perf_counter() - started
