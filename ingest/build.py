@@ -78,10 +78,11 @@ def read_all(doc_paths: list[Path], report: IngestReport, progress: bool) -> lis
 
 
 def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_writer: IndexWriter | None = None,
-          progress: bool = False) -> IngestReport:
+          progress: bool = False, rebuild: bool = False) -> IngestReport:
     """Ingest ``doc_paths`` (files or folders) into the knowledge base at ``kb_dir``.
 
-    With an ``embedder``, chunks are also embedded and indexed (``rag.index.write_index``).
+    With an ``embedder``, chunks are also embedded and indexed (``rag.index.write_index``),
+    reusing the vectors of unchanged text from the previous version unless ``rebuild``.
     Raises ``IngestError`` when no document is usable; nothing is written then.
     """
     started = time.perf_counter()
@@ -97,7 +98,8 @@ def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_write
         write_version(staging, docs, analysis, report)
         if embedder is not None:
             writer = index_writer or _default_index_writer()
-            report.embedder = writer(staging, analysis.chunks, embedder, _previous(kb_dir))
+            previous = None if rebuild else _previous(kb_dir)
+            report.embedder = writer(staging, analysis.chunks, embedder, previous)
             _write_manifest(staging, docs, report)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
@@ -184,7 +184,8 @@ def prepare(
 
 def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:
     """prepared question → prompt messages → chat model → text pieces."""
-    return RunnableLambda(lambda prepared: prompt_messages(prepared, budget)) | llm | StrOutputParser()
+    chain: Runnable[Any, str] = RunnableLambda(lambda p: prompt_messages(p, budget)) | llm | StrOutputParser()
+    return cast("Runnable[Prepared, str]", chain)  # LangChain's `|` loses the input type
 
 
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:

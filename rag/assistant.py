@@ -22,7 +22,7 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
 
-from kb.errors import RoadmapError
+from kb.errors import KnowledgeBaseError, RoadmapError
 from kb.settings import Settings
 from rag.answer import TOP_K, Answer, Event, History, collect, stream_answer
 from rag.embedders import Embedder, load_embedder
@@ -68,6 +68,9 @@ class Assistant:
         roadmap = Roadmap.load(Path(kb_dir) if kb_dir is not None else settings.kb)  # type: ignore[union-attr]
         if not isinstance(embedder, Embedder):
             embedder = load_embedder(embedder if embedder is not None else settings.embedder)  # type: ignore[union-attr]
+        if roadmap.version_dir is None:  # only a Roadmap built in memory has none
+            raise KnowledgeBaseError("The roadmap was not loaded from a knowledge-base directory; "
+                                     "run `roadmap ingest` and load that directory.")
         index = load_index(roadmap.version_dir, embedder, roadmap.manifest)
         chat = chat_model(llm, settings, model, base_url) if isinstance(llm, str) and llm != "none" else llm  # type: ignore[arg-type]
         return cls(roadmap, Searcher(index, roadmap=roadmap), chat)

@@ -82,13 +82,7 @@ def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     docs = args.docs or [settings.docs]
     embedder = None if args.no_index else _embedder(args.embedder or settings.embedder)
-    writer = None
-    if embedder is not None and args.rebuild:
-        from rag.index import write_index
-
-        def writer(version_dir: Path, chunks: list[Any], emb: Any, previous: Path | None) -> dict[str, Any]:
-            return write_index(version_dir, chunks, emb, None)
-    report = build(docs, settings.kb, embedder=embedder, index_writer=writer, progress=not args.json)
+    report = build(docs, settings.kb, embedder=embedder, progress=not args.json, rebuild=args.rebuild)
     return _emit(args, report.to_dict(), lambda r: summary_lines(r))
 
 
