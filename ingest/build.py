@@ -27,7 +27,7 @@ class IndexWriter(Protocol):
     """Writes the retrieval index of a version directory (implemented in ``rag.index``)."""
 
     def __call__(self, version_dir: Path, chunks: list[Any], embedder: Any,
-                 previous_dir: Path | None) -> dict[str, Any]: ...
+                 previous_dir: Path | None, *, progress: Any = None) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -99,7 +99,11 @@ def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_write
         if embedder is not None:
             writer = index_writer or _default_index_writer()
             previous = None if rebuild else _previous(kb_dir)
-            report.embedder = writer(staging, analysis.chunks, embedder, previous)
+            if index_writer is None and progress:
+                with tqdm(desc="embedding", unit="text", file=sys.stderr) as bar:
+                    report.embedder = writer(staging, analysis.chunks, embedder, previous, progress=bar.update)
+            else:
+                report.embedder = writer(staging, analysis.chunks, embedder, previous)
             _write_manifest(staging, docs, report)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

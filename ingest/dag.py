@@ -41,6 +41,6 @@ def make_acyclic(edges: list[Edge]) -> tuple[list[Edge], list[DroppedEdge]]:
 
 def _reason(edge: Edge, cycle: list[str]) -> str:
     kinds = ", ".join(sorted({e.kind for e in edge.evidence})) or "no evidence"
-    path = " → ".join(cycle)
+    path = " → ".join([edge.source, *cycle])  # the new edge, then the kept path back to its source
     return (f"{edge.source} → {edge.target} ({edge.kind}, {kinds}, strength {edge.strength:g}) would close "
-            f"the cycle {path} → {edge.source}, which has stronger evidence")
+            f"the cycle {path}, whose other edges have stronger evidence")
