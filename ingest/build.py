@@ -95,27 +95,28 @@ def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_write
     analysis = analyse(docs)
     _fill_report(report, docs, analysis)
     with new_version(kb_dir) as staging:
-        write_version(staging, docs, analysis, report)
+        write_version(staging, analysis, report)
         if embedder is not None:
-            writer = index_writer or _default_index_writer()
-            previous = None if rebuild else _previous(kb_dir)
-            if index_writer is None and progress:
-                with tqdm(desc="embedding", unit="text", file=sys.stderr) as bar:
-                    report.embedder = writer(staging, analysis.chunks, embedder, previous, progress=bar.update)
-            else:
-                report.embedder = writer(staging, analysis.chunks, embedder, previous)
-            _write_manifest(staging, docs, report)
+            report.embedder = _write_index(staging, analysis, embedder, index_writer,
+                                           None if rebuild else _previous(kb_dir), progress)
+        _write_manifest(staging, docs, report)  # last: it records the index written above
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def write_version(staging: Path, docs: list[RawDocument], analysis: Analysis, report: IngestReport) -> None:
-    """Write graph, chunks, report and manifest into a staging directory."""
+def write_version(staging: Path, analysis: Analysis, report: IngestReport) -> None:
+    """Write graph, chunks and the ingest report into a staging directory."""
     graph = build_graph(analysis.topics.values(), analysis.edges, analysis.order)
     write_json(staging / GRAPH, graph_to_json(graph))
     write_chunks(staging / CHUNKS, analysis.chunks)
     write_json(staging / REPORT, {"warnings": report.warnings, "dropped": report.dropped})
-    _write_manifest(staging, docs, report)
+
+
+def _write_index(staging: Path, analysis: Analysis, embedder: Any, index_writer: IndexWriter | None,
+                 previous: Path | None, progress: bool) -> dict[str, Any]:
+    writer = index_writer or _default_index_writer()
+    with tqdm(desc="embedding", unit="text", file=sys.stderr, disable=not progress) as bar:
+        return writer(staging, analysis.chunks, embedder, previous, progress=bar.update)
 
 
 def _write_manifest(staging: Path, docs: list[RawDocument], report: IngestReport) -> None:
