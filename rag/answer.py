@@ -190,8 +190,9 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.prompting``)."""
-    passages = [Passage(c.n, _where(c), c.snippet) for c in prepared.passages]
-    return build_messages(prepared.question, prepared.facts.lines(prepared.lang), passages, prepared.lang,
+    passages = [Passage(c.n, _label(c), c.snippet) for c in prepared.passages]
+    facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    return build_messages(prepared.question, facts, passages, prepared.lang,
                           history=prepared.history, budget=budget)
 
 
@@ -338,9 +339,13 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _where(citation: Citation) -> str:
-    lines = f" ({citation.lines})" if citation.lines else ""
-    return f"{citation.document} › {citation.heading}{lines}" if citation.heading else citation.document + lines
+def _label(citation: Citation) -> str:
+    """What the model sees above a passage: its own heading (file names and line numbers only cost time).
+
+    >>> _label(Citation(1, "a.md", "路线 › 基础 › Python", "3-9", "..."))
+    'Python'
+    """
+    return citation.heading.rsplit(" › ", 1)[-1] or citation.document
 
 
 def _role_and_content(item: Any) -> tuple[str, str]:

@@ -69,15 +69,18 @@ class GraphFacts:
     missing_prerequisites: tuple[str, ...]  #: sentences naming prerequisites not covered yet
     known: tuple[str, ...] = ()  #: names of the topics the learner said they know
 
-    def lines(self, lang: str) -> list[str]:
-        """The facts as short lines for the prompt, in ``lang`` ("zh" or "en")."""
+    def lines(self, lang: str, suggestions: bool = True) -> list[str]:
+        """The facts as short lines for the prompt, in ``lang`` ("zh" or "en").
+
+        ``suggestions=False`` leaves out the suggested next topics (the app shows them anyway).
+        """
         out = []
         for fact in self.linked:
             out.extend(_relation_lines(fact, lang))
         if self.known:
             out.append(("学习者已掌握：" if lang == "zh" else "The learner knows: ") + _names(self.known, lang))
         out.extend(self.missing_prerequisites)
-        if self.next_topics:
+        if suggestions and self.next_topics:
             label = "建议接下来学：" if lang == "zh" else "Suggested next topics: "
             out.append(label + _names([t.name for t in self.next_topics], lang))
         return out

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 #: Prompt tokens the chain aims for (system + facts + passages + question + history).
-PROMPT_BUDGET = 1200
+PROMPT_BUDGET = 500
 #: A passage is only worth adding when at least this many tokens of it fit.
 MIN_PASSAGE_TOKENS = 40
 #: Longest text kept from each earlier turn replayed to the model.
@@ -68,7 +68,7 @@ class Passage:
     """One numbered passage as the model sees it."""
 
     n: int  #: its citation number, 1-based
-    where: str  #: "document › heading (lines a-b)"
+    where: str  #: what labels it, e.g. its heading
     text: str  #: the snippet (or chunk text) shown to the model
 
 

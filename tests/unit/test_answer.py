@@ -83,7 +83,10 @@ def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assi
     messages = prompt_messages(prepared)
     assert isinstance(messages[0], SystemMessage) and isinstance(messages[-1], HumanMessage)
     text = human_text(messages)
-    assert text.index("图谱事实") < text.index(DATA_OPEN) < text.index("[1] a.md") < text.index("[2]")
+    assert text.index("图谱事实") < text.index(DATA_OPEN) < text.index("[1] ") < text.index("[2] ")
+    first = prepared.passages[0]
+    assert f"[1] {first.heading.rsplit(' › ', 1)[-1]}\n" in text  # the heading labels it; file names cost time
+    assert first.document not in text and "建议接下来学" not in text  # the app shows next topics itself
     assert text.index(DATA_CLOSE) < text.index("问题：学习多头注意力之前要掌握什么？")
     assert "「多头注意力」的前置知识：自注意力机制" in text
     assert "学完「多头注意力」之后可以学：量化、检索增强生成" in text
@@ -116,7 +119,7 @@ def test_injected_instructions_stay_inside_the_data_section(tmp_path: Path) -> N
     system, *_, human = llm.prompts[0]
     assert "HACKED" not in str(system.content) and "忽略" in str(system.content)
     text = str(human.content)
-    assert "evil.md" in text and text.count(DATA_CLOSE) == 1
+    assert "多头注意力的坑" in text and text.count(DATA_CLOSE) == 1
     assert text.index(DATA_OPEN) < text.index("HACKED") < text.index(DATA_CLOSE)
     assert "HACKED" not in collect(events).text
 
