@@ -58,3 +58,50 @@ class NaiveRetriever:
     def search(self, question: str, k: int | None = None) -> list[Document]:
         """The fused top ``k`` pieces for ``question``."""
         return self.retriever.invoke(question)[: k or self.k]
+
+
+#: The prompt of the naive chain, as LangChain's RAG tutorials write it.
+NAIVE_SYSTEM = (
+    "You are an assistant for question-answering tasks. Use the following pieces of retrieved context "
+    "to answer the question. If you don't know the answer, say that you don't know. "
+    "Use three sentences maximum and keep the answer concise.\n\n{context}"
+)
+NAIVE_TOP_K = 4
+
+
+class NaiveRAG:
+    """The naive LangChain RAG chain: 500-character pieces, FAISS top-4, a stuffed prompt, the chat model.
+
+    ``stream(question)`` yields the same events as ``Assistant.stream`` (``Context``,
+    ``Token``…, ``Done``) so both chains are timed and scored alike; the answer cites
+    nothing (the prompt does not number the pieces).
+    """
+
+    def __init__(self, doc_paths: Sequence[Path], embedder: Embedder, llm: Any, k: int = NAIVE_TOP_K) -> None:
+        from langchain_community.vectorstores import FAISS
+        from langchain_community.vectorstores.utils import DistanceStrategy
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+
+        self.store = FAISS.from_documents(naive_documents(doc_paths), embedder,
+                                          distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+        self.retriever = self.store.as_retriever(search_kwargs={"k": k})
+        prompt = ChatPromptTemplate.from_messages([("system", NAIVE_SYSTEM), ("human", "{question}")])
+        self.chain = prompt | llm | StrOutputParser()
+
+    def stream(self, question: str) -> Any:
+        """Retrieve, then stream the answer, as ``rag.answer`` events."""
+        from rag.answer import Answer, Context, Done, Token
+        from rag.citations import Citation
+
+        pieces = self.retriever.invoke(question)
+        sources = tuple(Citation(n, str(d.metadata.get("source", "")), "", "", d.page_content)
+                        for n, d in enumerate(pieces, 1))
+        yield Context(sources, (), (), ())
+        parts = []
+        context = "\n\n".join(d.page_content for d in pieces)
+        for part in self.chain.stream({"context": context, "question": question}):
+            if part:
+                parts.append(part)
+                yield Token(part)
+        yield Done(Answer("".join(parts).strip(), sources, (), (), ()))

@@ -38,6 +38,8 @@ from rag.embedders import Embedder
 EVAL_DATA = Path(__file__).parent / "eval_data"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTEXT_CHARS = 600
+#: Questions the corpus does not answer (used by the answer evaluation).
+OUT_OF_SCOPE = EVAL_DATA / "out_of_scope.json"
 
 SearchFn = Callable[[str, int], list[Document]]
 
@@ -61,6 +63,7 @@ class Question:
     question: str  #: the question as a learner would ask it
     facts: tuple[tuple[str, ...], ...]  #: every fact needed; each is a tuple of alternative phrases
     lang: str = "zh"  #: "zh" or "en"
+    answer: tuple[tuple[str, ...], ...] = ()  #: key terms a correct answer mentions (default: ``facts``)
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ def load_question_set(path: Path) -> QuestionSet:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         questions = tuple(
-            Question(q["id"], q["question"], tuple(_alternatives(f) for f in q["facts"]), q.get("lang", "zh"))
+            Question(q["id"], q["question"], tuple(_alternatives(f) for f in q["facts"]), q.get("lang", "zh"),
+                     tuple(_alternatives(f) for f in q.get("answer", ())))
             for q in data["questions"]
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -113,8 +117,8 @@ def load_question_set(path: Path) -> QuestionSet:
 
 
 def default_question_sets() -> list[Path]:
-    """The bundled question sets."""
-    return sorted(EVAL_DATA.glob("*.json"))
+    """The bundled retrieval question sets (the out-of-scope set has no facts to retrieve)."""
+    return sorted(p for p in EVAL_DATA.glob("*.json") if p != OUT_OF_SCOPE)
 
 
 def normalise(text: str) -> str:

@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["rag.lexical", "rag.linking", "rag.snippets", "rag.search", "rag.index", "rag.evaluation"]
+MODULES = ["rag.lexical", "rag.linking", "rag.snippets", "rag.search", "rag.index", "rag.evaluation", "rag.answer",
+           "rag.answer_eval", "rag.prompting"]
 
 
 @pytest.mark.parametrize("name", MODULES)
