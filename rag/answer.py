@@ -29,7 +29,7 @@ from kb.model import Topic
 from rag.facts import GraphFacts, graph_facts
 from rag.lexical import tokenize
 from rag.linking import link_topics
-from rag.citations import Citation, cite, not_covered_text, only_not_covered
+from rag.citations import Citation, attribute, cite, not_covered_text, only_not_covered
 from rag.prompting import PROMPT_BUDGET, Passage, build_messages, question_language
 from rag.search import SearchResult
 
@@ -54,6 +54,9 @@ QUESTION_WORDS = frozenset(
 )
 
 Retrieve = Callable[[str, int], SearchResult]
+#: (unrelated below, related at or above) similarity of a question to its closest passage.
+Bounds = tuple[float | None, float | None]
+Relevance = dict[str, Bounds]
 History = Iterable[Any]
 
 
@@ -129,14 +132,17 @@ def stream_answer(
     history: History = (),
     k: int = TOP_K,
     budget: int = PROMPT_BUDGET,
+    relevance: Relevance | None = None,
 ) -> Iterator[Event]:
     """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
 
     ``llm=None`` answers extractively, without a model. A question the documents do
     not seem to cover is answered "not covered" without calling the model. ``budget``
-    caps the prompt in tokens: the time to the first token grows with it.
+    caps the prompt in tokens: the time to the first token grows with it. ``relevance``
+    holds the embedder's similarity bounds per language (``Embedder.relevance``).
     """
-    prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k)
+    prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
+                       relevance=relevance)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
     if not prepared.covered:
@@ -166,7 +172,8 @@ def collect(events: Iterable[Event]) -> Answer:
 
 
 def prepare(
-    question: str, *, roadmap: Any, retrieve: Retrieve, known: Sequence[str] = (), history: History = (), k: int = TOP_K
+    question: str, *, roadmap: Any, retrieve: Retrieve, known: Sequence[str] = (), history: History = (), k: int = TOP_K,
+    relevance: Relevance | None = None,
 ) -> Prepared:
     """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved)."""
     turns = tuple(history_pairs(history))
@@ -176,7 +183,8 @@ def prepare(
     topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
-    if not seems_covered(question, lang, topics, result.documents):
+    bounds = (relevance or {}).get(lang, (None, None))
+    if not seems_covered(question, lang, topics, result.documents, result.similarity, bounds):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
     return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns)
@@ -197,7 +205,11 @@ def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[Bas
 
 
 def finish(text: str, prepared: Prepared, note: str = "") -> Answer:
-    """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages."""
+    """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages.
+
+    Sentences the model left uncited get the marker of the passage they repeat (``attribute``).
+    """
+    text = attribute(text, prepared.passages) if prepared.covered else text
     return Answer(
         text=text + note,
         sources=cite(text, prepared.passages, prepared.covered),
@@ -266,12 +278,24 @@ def numbered(documents: Sequence[Document]) -> tuple[Citation, ...]:
     )
 
 
-def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: Sequence[Document]) -> bool:
-    """Whether the documents seem to be about the question: it names a topic, or its words occur.
+def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: Sequence[Document],
+                  similarity: float | None = None, bounds: Bounds = (None, None)) -> bool:
+    """Whether the documents seem to be about the question.
 
-    A Chinese question needs most of its content words in the passages; an English one
-    (over mostly Chinese documents) needs one, since its other words are translated there.
+    The embedder's bounds decide first: a question less similar than ``bounds[0]`` to
+    every passage is unrelated, one at least ``bounds[1]`` similar is related. Between
+    them, it must name a topic or share its words with the passages: a Chinese question
+    most of its content words, an English one (over mostly Chinese documents) one,
+    since its other words are translated there.
+
+    >>> seems_covered("怎样提高睡眠质量？", "zh", [], [], similarity=0.85, bounds=(0.865, None))
+    False
     """
+    low, high = bounds
+    if similarity is not None and low is not None and similarity < low:
+        return False
+    if similarity is not None and high is not None and similarity >= high:
+        return True
     if topics:
         return True
     share = overlap(question, documents)
@@ -290,7 +314,18 @@ def overlap(question: str, documents: Sequence[Document]) -> float:
     if not words:
         return 0.0
     text = " ".join(d.page_content for d in documents).lower()
-    return sum(w in text for w in words) / len(words)
+    return sum(_occurs(w, text) for w in words) / len(words)
+
+
+def _occurs(word: str, text: str) -> bool:
+    """Whether ``word`` is in ``text``; a Latin word must start a word there ("tune" is not in "finetuning").
+
+    >>> _occurs("tune", "finetuning"), _occurs("model", "large models"), _occurs("量化", "模型量化")
+    (False, True, True)
+    """
+    if not word.isascii():
+        return word in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
 
 
 # --- the extractive answer ----------------------------------------------------------------------

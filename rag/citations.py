@@ -68,3 +68,62 @@ def only_not_covered(text: str) -> bool:
 def not_covered_text(lang: str) -> str:
     """The plain statement that the documents do not cover the question."""
     return NOT_COVERED[lang] + ("。" if lang == "zh" else ".")
+
+
+#: A sentence gets a marker when at least this share of its character pairs occur in one passage.
+ATTRIBUTION_SHARE = 0.5
+#: A marker is wrong when its passage holds less than this share of the sentence's pairs.
+WRONG_SHARE = 0.2
+_CJK = re.compile(r"[\u3400-\u9fff]")
+#: A sentence: text up to its end mark, with any markers written after the mark ("…。[2]").
+_SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
+
+
+def attribute(text: str, passages: Sequence[Citation]) -> str:
+    """``text`` with each sentence's ``[n]`` markers checked against the passages it repeats.
+
+    Small models often state a passage's content and forget its marker, or cite the
+    wrong number. A sentence repeats the passage holding most of its character pairs
+    (letters, digits and CJK, case folded) when that is at least ``ATTRIBUTION_SHARE``.
+    Such a sentence without a marker gets that passage's; one whose markers all point
+    at passages holding under ``WRONG_SHARE`` of it gets them replaced. Sentences
+    saying "not covered", too short to judge, or repeating no passage are left alone.
+
+    >>> ps = [Citation(1, "a.md", "", "", "Softmax函数确保注意力权重的和为1。"), Citation(2, "b.md", "", "", "别的。")]
+    >>> attribute("Softmax确保注意力权重的和为1。它很常用。", ps)
+    'Softmax确保注意力权重的和为1[1]。它很常用。'
+    >>> attribute("Softmax确保注意力权重的和为1 [2]。", ps)
+    'Softmax确保注意力权重的和为1 [1]。'
+    """
+    if not passages or says_not_covered(text):
+        return text
+    pairs = {c.n: _pairs(c.snippet) for c in passages}
+    out, last = [], 0
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        own = _pairs(_MARKER.sub("", sentence))
+        if len(own) < 4:
+            continue
+        shares = {n: len(own & p) / len(own) for n, p in pairs.items()}
+        best = max(shares, key=lambda n: (shares[n], -n))
+        if shares[best] < ATTRIBUTION_SHARE:
+            continue
+        cited = [int(x) for m in _MARKER.finditer(sentence) for x in re.split(r"[,，、]", m.group(1))]
+        if not cited:
+            body = sentence.rstrip("。！？!?. ")
+            gap = "" if _CJK.search(body) else " "  # Chinese text has no space before a marker
+            out.append(text[last : match.start() + len(body)] + f"{gap}[{best}]")
+            last = match.start() + len(body)
+        elif all(shares.get(n, 0.0) < WRONG_SHARE for n in cited):
+            first = _MARKER.search(sentence)
+            assert first is not None
+            fixed = sentence[: first.start()] + f"[{best}]" + _MARKER.sub("", sentence[first.end() :])
+            out.append(text[last : match.start()] + fixed)
+            last = match.end()
+    return "".join(out) + text[last:]
+
+
+def _pairs(text: str) -> set[str]:
+    """Adjacent character pairs of the letters, digits and CJK characters of ``text``, case folded."""
+    kept = "".join(ch for ch in text.lower() if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}

@@ -64,6 +64,7 @@ class SearchResult:
     documents: list[Document]  #: best first; metadata: source, heading, lines, score, snippet, ...
     topics: list[Topic] = field(default_factory=list)  #: topics linked from the question
     notices: list[str] = field(default_factory=list)  #: things the user should know (truncation)
+    similarity: float | None = None  #: cosine of the question to its closest passage (None: no dense search)
 
 
 class Searcher:
@@ -105,14 +106,15 @@ class Searcher:
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
         embedder = self.index.embedder
         vector = embedder.embed_query_vector(query[: config.max_embed_chars]) if config.dense_weight > 0 else None
-        scores = reciprocal_rank_fusion(*self._rankings(vector, tokens, config), k=config.rrf_k)
+        (rankings, weights), similarity = self._rankings(vector, tokens, config)
+        scores = reciprocal_rank_fusion(rankings, weights, k=config.rrf_k)
         if topics and config.graph_boost > 0:
             weights = {t.id: 1.0 for t in mentioned} | {t.id: config.misspelt_weight for t in misspelt}
             scores = self._boost(scores, weights, config.graph_boost)
         top = sorted(scores, key=lambda row: (-scores[row], row))[:k]
         documents = [self._document(row, scores[row], rank, tokens, vector, topics, config)
                      for rank, row in enumerate(top, 1)]
-        return SearchResult(query, documents, topics, notices)
+        return SearchResult(query, documents, topics, notices, similarity)
 
     def with_config(self, **changes: object) -> Searcher:
         """A searcher sharing the loaded indexes, with some settings changed."""
@@ -123,15 +125,18 @@ class Searcher:
 
     def _rankings(
         self, vector: np.ndarray | None, tokens: list[str], config: SearchConfig
-    ) -> tuple[list[list[int]], list[float]]:
-        rankings, weights = [], []
+    ) -> tuple[tuple[list[list[int]], list[float]], float | None]:
+        """(the rankings and their fusion weights, the best dense similarity)."""
+        rankings, weights, similarity = [], [], None
         if vector is not None:
-            rankings.append([position for position, _ in self.index.search(vector, config.pool)])
+            dense = self.index.search(vector, config.pool)
+            rankings.append([position for position, _ in dense])
             weights.append(config.dense_weight)
+            similarity = dense[0][1] if dense else None
         if config.lexical_weight > 0:
             rankings.append([position for position, _ in self.lexical.ranked(tokens, config.pool)])
             weights.append(config.lexical_weight)
-        return rankings, weights
+        return (rankings, weights), similarity
 
     def _boost(self, scores: dict[int, float], confidence: dict[str, float], boost: float) -> dict[int, float]:
         """Raise fused scores of candidates about linked topics, weighted by how specific each topic is.

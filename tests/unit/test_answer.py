@@ -16,7 +16,7 @@ from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
 from rag.answer import Answer, Context, Done, Token, collect, prepare, prompt_messages, stream_answer
-from rag.citations import Citation, cite, cited_numbers
+from rag.citations import Citation, attribute, cite, cited_numbers
 from rag.assistant import Assistant
 from rag.index import load_index
 from rag.prompting import DATA_CLOSE, DATA_OPEN, Passage, build_messages, estimate_tokens
@@ -159,6 +159,30 @@ def test_llm_answer_sources_are_the_cited_passages(assistant: Assistant) -> None
     assert answer.sources[0] == context.sources[1]
     assert answer.sources[0].document == "a.md" and answer.sources[0].lines and answer.sources[0].snippet
     assert passages
+
+
+def test_an_uncited_sentence_repeating_a_passage_gets_its_marker(assistant: Assistant) -> None:
+    context = run(assistant, "学习多头注意力之前要掌握什么？")[0]
+    second = context.sources[1]
+    sentence = second.snippet.split("。")[0]
+    events = run(assistant, "学习多头注意力之前要掌握什么？", llm=chat(f"{sentence}。天气不错。"))  # no marker
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    answer = collect(events)
+    assert "[2]" not in streamed and answer.text == f"{sentence}[2]。天气不错。"
+    assert [c.n for c in answer.sources] == [2]
+
+
+def test_attribution_leaves_cited_short_and_not_covered_sentences_alone() -> None:
+    assert attribute("多头注意力拆成多个头 [1]。", CITATIONS) == "多头注意力拆成多个头 [1]。"
+    assert attribute("资料中没有涉及这个问题。", CITATIONS) == "资料中没有涉及这个问题。"
+    assert attribute("好的。", CITATIONS) == "好的。"
+
+
+def test_a_marker_pointing_at_a_passage_the_sentence_does_not_repeat_is_corrected() -> None:
+    passages = (Citation(1, "a.md", "量化", "1-2", "量化能减小模型体积。"),
+                Citation(2, "b.md", "注意力", "5-6", "自注意力让每个位置关注整个序列。"))
+    assert attribute("自注意力让每个位置关注整个序列 [1]。", passages) == "自注意力让每个位置关注整个序列 [2]。"
+    assert attribute("自注意力让每个位置关注整个序列 [2][1]。", passages) == "自注意力让每个位置关注整个序列 [2][1]。"
 
 
 # --- graph facts --------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["rag.lexical", "rag.linking", "rag.snippets", "rag.search", "rag.index", "rag.evaluation", "rag.answer",
-           "rag.answer_eval", "rag.prompting"]
+           "rag.answer_eval", "rag.prompting", "rag.citations"]
 
 
 @pytest.mark.parametrize("name", MODULES)
