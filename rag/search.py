@@ -106,8 +106,8 @@ class Searcher:
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
         embedder = self.index.embedder
         vector = embedder.embed_query_vector(query[: config.max_embed_chars]) if config.dense_weight > 0 else None
-        (rankings, weights), similarity = self._rankings(vector, tokens, config)
-        scores = reciprocal_rank_fusion(rankings, weights, k=config.rrf_k)
+        (rankings, rank_weights), similarity = self._rankings(vector, tokens, config)
+        scores = reciprocal_rank_fusion(rankings, rank_weights, k=config.rrf_k)
         if topics and config.graph_boost > 0:
             weights = {t.id: 1.0 for t in mentioned} | {t.id: config.misspelt_weight for t in misspelt}
             scores = self._boost(scores, weights, config.graph_boost)
