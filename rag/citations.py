@@ -72,8 +72,8 @@ def not_covered_text(lang: str) -> str:
 
 #: A sentence gets a marker when at least this share of its character pairs occur in one passage.
 ATTRIBUTION_SHARE = 0.5
-#: A marker is wrong when its passage holds less than this share of the sentence's pairs.
-WRONG_SHARE = 0.2
+#: A marker is wrong when its passage holds this much less of the sentence than the best passage.
+WRONG_MARGIN = 0.2
 _CJK = re.compile(r"[\u3400-\u9fff]")
 #: A sentence: text up to its end mark, with any markers written after the mark ("…。[2]").
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
@@ -86,8 +86,9 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     wrong number. A sentence repeats the passage holding most of its character pairs
     (letters, digits and CJK, case folded) when that is at least ``ATTRIBUTION_SHARE``.
     Such a sentence without a marker gets that passage's; one whose markers all point
-    at passages holding under ``WRONG_SHARE`` of it gets them replaced. Sentences
-    saying "not covered", too short to judge, or repeating no passage are left alone.
+    at passages holding ``WRONG_MARGIN`` less of it gets them replaced. Sentences
+    saying "not covered", too short to judge, or repeating no passage are left alone
+    (an English answer over Chinese passages shares too few pairs to be judged).
 
     >>> ps = [Citation(1, "a.md", "", "", "Softmax函数确保注意力权重的和为1。"), Citation(2, "b.md", "", "", "别的。")]
     >>> attribute("Softmax确保注意力权重的和为1。它很常用。", ps)
@@ -95,14 +96,14 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     >>> attribute("Softmax确保注意力权重的和为1 [2]。", ps)
     'Softmax确保注意力权重的和为1 [1]。'
     """
-    if not passages or says_not_covered(text):
+    if not passages or only_not_covered(text):
         return text
     pairs = {c.n: _pairs(c.snippet) for c in passages}
     out, last = [], 0
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
         own = _pairs(_MARKER.sub("", sentence))
-        if len(own) < 4:
+        if len(own) < 4 or says_not_covered(sentence):
             continue
         shares = {n: len(own & p) / len(own) for n, p in pairs.items()}
         best = max(shares, key=lambda n: (shares[n], -n))
@@ -114,7 +115,7 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
             gap = "" if _CJK.search(body) else " "  # Chinese text has no space before a marker
             out.append(text[last : match.start() + len(body)] + f"{gap}[{best}]")
             last = match.start() + len(body)
-        elif all(shares.get(n, 0.0) < WRONG_SHARE for n in cited):
+        elif max(shares.get(n, 0.0) for n in cited) <= shares[best] - WRONG_MARGIN:
             first = _MARKER.search(sentence)
             assert first is not None
             fixed = sentence[: first.start()] + f"[{best}]" + _MARKER.sub("", sentence[first.end() :])

