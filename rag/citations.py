@@ -87,8 +87,9 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     (letters, digits and CJK, case folded) when that is at least ``ATTRIBUTION_SHARE``.
     Such a sentence without a marker gets that passage's; one whose markers all point
     at passages holding ``WRONG_MARGIN`` less of it gets them replaced. Sentences
-    saying "not covered", too short to judge, or repeating no passage are left alone
-    (an English answer over Chinese passages shares too few pairs to be judged).
+    saying "not covered", too short to judge, or repeating no passage are left alone.
+    English sentences over Chinese passages are judged by their technical terms
+    (``sentence_shares``).
 
     >>> ps = [Citation(1, "a.md", "", "", "Softmax函数确保注意力权重的和为1。"), Citation(2, "b.md", "", "", "别的。")]
     >>> attribute("Softmax确保注意力权重的和为1。它很常用。", ps)
@@ -98,16 +99,12 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     """
     if not passages or only_not_covered(text):
         return text
-    pairs = {c.n: _pairs(c.snippet) for c in passages}
     out, last = [], 0
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        own = _pairs(_MARKER.sub("", sentence))
-        if len(own) < 4 or says_not_covered(sentence):
-            continue
-        shares = {n: len(own & p) / len(own) for n, p in pairs.items()}
-        best = max(shares, key=lambda n: (shares[n], -n))
-        if shares[best] < ATTRIBUTION_SHARE:
+        shares = {} if says_not_covered(sentence) else sentence_shares(_MARKER.sub("", sentence), passages)
+        best = max(shares, key=lambda n: (shares[n], -n)) if shares else 0
+        if not shares or shares[best] < ATTRIBUTION_SHARE:
             continue
         cited = [int(x) for m in _MARKER.finditer(sentence) for x in re.split(r"[,，、]", m.group(1))]
         if not cited:
@@ -118,10 +115,44 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
         elif max(shares.get(n, 0.0) for n in cited) <= shares[best] - WRONG_MARGIN:
             first = _MARKER.search(sentence)
             assert first is not None
-            fixed = sentence[: first.start()] + f"[{best}]" + _MARKER.sub("", sentence[first.end() :])
+            rest = re.sub(r"[ \t]*" + _MARKER.pattern, "", sentence[first.end() :])
+            fixed = sentence[: first.start()] + f"[{best}]" + rest
             out.append(text[last : match.start()] + fixed)
             last = match.end()
     return "".join(out) + text[last:]
+
+
+def sentence_shares(sentence: str, passages: Sequence[Citation]) -> dict[int, float]:
+    """How much of ``sentence`` each passage holds, by number; empty when it cannot be judged.
+
+    A sentence with Chinese in it is compared by character pairs (at least 4). An
+    English one is compared by its terms found in the passages (Latin words of 2+
+    letters, not function words): over Chinese passages those are the technical
+    names, e.g. SHAP and LIME.
+
+    >>> ps = [Citation(1, "a", "", "", "可解释性工具：SHAP、LIME。"), Citation(2, "b", "", "", "优化：Adam。")]
+    >>> sentence_shares("The tools are SHAP and LIME", ps)
+    {1: 1.0, 2: 0.0}
+    """
+    if _CJK.search(sentence):
+        own = _pairs(sentence)
+        return {c.n: len(own & _pairs(c.snippet)) / len(own) for c in passages} if len(own) >= 4 else {}
+    texts = {c.n: c.snippet.lower() for c in passages}
+    words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in _FUNCTION_WORDS}
+    terms = {w for w in words if any(_starts_word(w, t) for t in texts.values())}
+    if not terms:
+        return {}
+    return {n: sum(_starts_word(w, t) for w in terms) / len(terms) for n, t in texts.items()}
+
+
+_FUNCTION_WORDS = frozenset(
+    "a an the and or of to in on for with by as at is are be was were it its this that these those "
+    "from which what how can into such also more most than their they you your i we our".split()
+)
+
+
+def _starts_word(word: str, text: str) -> bool:
+    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
 
 
 def _pairs(text: str) -> set[str]:

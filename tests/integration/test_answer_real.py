@@ -63,3 +63,23 @@ def test_bundled_model_streams_a_cited_answer(real_kb: Path) -> None:
     answer = events[-1].answer
     assert answer.sources and "注意力" in answer.text
     assert "[" in answer.text or "【" in answer.text, f"the model cited nothing: {answer.text!r}"
+
+
+@pytest.mark.slow
+def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir: Path, tmp_path: Path) -> None:
+    """The command end to end, with extractive answers (the bundled model's run is in docs/answer-eval.md)."""
+    import json
+
+    from rag.evaluation import EVAL_DATA
+    from ui.cli import main
+
+    question_set = json.loads((EVAL_DATA / "corpus.json").read_text(encoding="utf-8"))
+    question_set["docs"] = str(corpus_dir)
+    (tmp_path / "corpus.json").write_text(json.dumps(question_set, ensure_ascii=False), encoding="utf-8")
+    report = tmp_path / "answer-eval.md"
+    code = main(["eval", "--answers", "--llm", "none", "--limit", "3", "--questions", str(tmp_path / "corpus.json"),
+                 "--output", str(report)])
+    text = report.read_text(encoding="utf-8")
+    assert code in (0, 1) and "Model: `none (extractive answers, no LLM)`" in text
+    assert "| c01 |" in text and "| o01 | – | – | yes |" in text and "| c04 |" not in text
+    assert "out-of-scope questions answered \"not covered\" | 3/3 = 100%" in text

@@ -329,3 +329,11 @@ def test_a_smaller_budget_sends_fewer_passages(assistant: Assistant) -> None:
     collect(run(assistant, question, llm=wide))
     collect(run(assistant, question, llm=narrow, budget=260))
     assert human_text(wide.prompts[0]).count("\n[") > human_text(narrow.prompts[0]).count("\n[") >= 1
+
+
+def test_english_sentences_over_chinese_passages_are_judged_by_their_technical_terms() -> None:
+    passages = (Citation(1, "a.md", "可解释性", "1-2", "可解释性工具：SHAP、LIME。"),
+                Citation(2, "b.md", "优化", "3-4", "优化方法：Adam、SGD。"))
+    assert attribute("The tools are SHAP [2] and LIME [2].", passages) == "The tools are SHAP [1] and LIME."
+    assert attribute("Use Adam or SGD.", passages) == "Use Adam or SGD [2]."
+    assert attribute("It is a useful idea.", passages) == "It is a useful idea."  # no term to judge by
