@@ -27,7 +27,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 
 from kb.model import Topic
 from rag.facts import GraphFacts, graph_facts
-from rag.lexical import tokenize
+from rag.lexical import occurs, tokenize
 from rag.linking import link_topics
 from rag.citations import Citation, attribute, cite, not_covered_text, only_not_covered
 from rag.prompting import PROMPT_BUDGET, Passage, build_messages, question_language
@@ -305,27 +305,16 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: 
 def overlap(question: str, documents: Sequence[Document]) -> float:
     """Share of the question's content words that occur in the retrieved passages.
 
-    Dense scores sit in a narrow band whatever the question, so whether the documents
-    are about it at all is judged on words. One-character words count only when
-    there are no others.
+    Dense scores sit in a narrow band whatever the question, so between the embedder's
+    bounds whether the documents are about it is judged on words. One-character words
+    count only when there are no others.
     """
     words = set(tokenize(question)) - QUESTION_WORDS
     words = {w for w in words if len(w) > 1} or words
     if not words:
         return 0.0
     text = " ".join(d.page_content for d in documents).lower()
-    return sum(_occurs(w, text) for w in words) / len(words)
-
-
-def _occurs(word: str, text: str) -> bool:
-    """Whether ``word`` is in ``text``; a Latin word must start a word there ("tune" is not in "finetuning").
-
-    >>> _occurs("tune", "finetuning"), _occurs("model", "large models"), _occurs("量化", "模型量化")
-    (False, True, True)
-    """
-    if not word.isascii():
-        return word in text
-    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
+    return sum(occurs(w, text) for w in words) / len(words)
 
 
 # --- the extractive answer ----------------------------------------------------------------------

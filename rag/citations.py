@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.lexical import occurs
 from rag.prompting import NOT_COVERED, question_language
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
@@ -139,20 +140,16 @@ def sentence_shares(sentence: str, passages: Sequence[Citation]) -> dict[int, fl
         return {c.n: len(own & _pairs(c.snippet)) / len(own) for c in passages} if len(own) >= 4 else {}
     texts = {c.n: c.snippet.lower() for c in passages}
     words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in _FUNCTION_WORDS}
-    terms = {w for w in words if any(_starts_word(w, t) for t in texts.values())}
+    terms = {w for w in words if any(occurs(w, t) for t in texts.values())}
     if not terms:
         return {}
-    return {n: sum(_starts_word(w, t) for w in terms) / len(terms) for n, t in texts.items()}
+    return {n: sum(occurs(w, t) for w in terms) / len(terms) for n, t in texts.items()}
 
 
 _FUNCTION_WORDS = frozenset(
     "a an the and or of to in on for with by as at is are be was were it its this that these those "
     "from which what how can into such also more most than their they you your i we our".split()
 )
-
-
-def _starts_word(word: str, text: str) -> bool:
-    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
 
 
 def _pairs(text: str) -> set[str]:

@@ -74,6 +74,17 @@ def query_tokens(question: str, corpus_is_chinese: bool) -> list[str]:
     return [t for t in tokens if t in technical]
 
 
+def occurs(word: str, text: str) -> bool:
+    """Whether ``word`` is in ``text``; a Latin word must start a word there ("tune" is not in "finetuning").
+
+    >>> occurs("tune", "finetuning"), occurs("model", "large models"), occurs("量化", "模型量化")
+    (False, True, True)
+    """
+    if not word.isascii():
+        return word in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
+
+
 def cjk_share(text: str) -> float:
     """Share of CJK ideographs among the letters of ``text``.
 
