@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.store import write_text  # noqa: E402
-from rag.answer_eval import median, peak_rss_mb, timed  # noqa: E402
+from rag.answer_eval import median, number, peak_rss_mb, seconds, timed  # noqa: E402
 from rag.evaluation import EVAL_DATA, holds, load_question_set  # noqa: E402
 
 CHAINS = {"roadmap": "Roadmap QA chain (graph facts + section snippets, ≤ 500-token prompt)",
@@ -48,7 +48,8 @@ def main(argv: list[str]) -> None:
     limit = int(option(argv, "--limit", str(DEFAULT_LIMIT)))
     model = option(argv, "--model", "")
     output = Path(option(argv, "--output", str(ROOT / "docs" / "benchmarks-answers.md")))
-    positional = [a for i, a in enumerate(argv) if not a.startswith("--") and (i == 0 or not argv[i - 1].startswith("--"))]
+    positional = [a for i, a in enumerate(argv)
+                  if not a.startswith("--") and (i == 0 or not argv[i - 1].startswith("--"))]
     corpus = Path(positional[0]) if positional else ROOT.parent / "shared" / "corpus"
     load = os.getloadavg()[0]
     results = {}
@@ -123,23 +124,16 @@ def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float, mo
         p95 = firsts[min(len(firsts) - 1, round(0.95 * (len(firsts) - 1)))] if firsts else None
         facts = sum(r["facts"] for r in rows)
         lines.append(
-            f"| {CHAINS[chain]} | {_s(median(r['sources'] for r in rows))} | "
-            f"{_s(median(firsts))} ({_s(p95)}) | {_f(median(r['tokens_per_second'] for r in rows))} | "
-            f"{_s(median(r['total'] for r in rows))} | {data['peak_rss_mb']:,.0f} MB | {data['load_seconds']:.1f} s | "
+            f"| {CHAINS[chain]} | {seconds(median(r['sources'] for r in rows))} | "
+            f"{seconds(median(firsts))} ({seconds(p95)}) | "
+            f"{number(median(r['tokens_per_second'] for r in rows))} | {seconds(median(r['total'] for r in rows))} | "
+            f"{data['peak_rss_mb']:,.0f} MB | {data['load_seconds']:.1f} s | "
             f"{facts}/{len(rows)} |")
     lines += ["", "Targets on this machine: sources under 0.5 s, first token p50 under 4 s, at least 12 tokens/s, "
               "peak memory under 3 GB. The first token waits for llama.cpp to read the prompt, so it grows "
               "with the prompt's length; tokens/s is the model's generation speed on these cores, the same "
               "for any chain. Setup of the naive chain includes embedding its 500-character pieces.", ""]
     return lines
-
-
-def _s(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds:.2f} s"
-
-
-def _f(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
 
 
 if __name__ == "__main__":

@@ -118,9 +118,13 @@ class AnswerReport:
     out_of_scope: list[Scored] = field(default_factory=list)
     peak_rss_mb: float = 0.0  #: the process's peak resident memory
 
+    def pool(self, attribute: str) -> list[Scored]:
+        """The questions ``attribute`` is scored over: ``declined`` the out-of-scope ones, the rest in scope."""
+        return self.out_of_scope if attribute == "declined" else self.in_scope
+
     def share(self, attribute: str) -> float:
-        """Share of questions with ``attribute`` set (``declined`` over the out-of-scope set)."""
-        rows = self.out_of_scope if attribute == "declined" else self.in_scope
+        """Share of the ``pool`` with ``attribute`` set."""
+        rows = self.pool(attribute)
         return sum(getattr(r, attribute) for r in rows) / len(rows) if rows else 0.0
 
     def passed(self) -> bool:
@@ -164,22 +168,23 @@ def to_markdown(report: AnswerReport, note: str = "") -> str:
     names = {"facts": "answer mentions the expected facts", "cited": "cites a relevant source",
              "declined": "out-of-scope questions answered \"not covered\""}
     for name, target in TARGETS.items():
-        pool = report.out_of_scope if name == "declined" else report.in_scope
+        pool = report.pool(name)
         hits = sum(getattr(r, name) for r in pool)
         mark = "met" if report.share(name) >= target else "**not met**"
         lines.append(f"| {names[name]} | {hits}/{len(pool)} = {report.share(name):.0%} | ≥ {target:.0%} ({mark}) |")
     lines += ["", "| timing (answered in scope) | p50 |", "|---|---|",
-              f"| sources shown | {_s(median(r.timing.sources for r in report.in_scope))} |",
-              f"| first token | {_s(median(r.timing.first_token for r in report.in_scope))} |",
-              f"| end to end | {_s(median(r.timing.total for r in report.in_scope))} |",
-              f"| tokens/s | {_f(median(r.timing.tokens_per_second for r in report.in_scope))} |",
+              f"| sources shown | {seconds(median(r.timing.sources for r in report.in_scope))} |",
+              f"| first token | {seconds(median(r.timing.first_token for r in report.in_scope))} |",
+              f"| end to end | {seconds(median(r.timing.total for r in report.in_scope))} |",
+              f"| tokens/s | {number(median(r.timing.tokens_per_second for r in report.in_scope))} |",
               f"| peak memory of the process | {report.peak_rss_mb:,.0f} MB |", "",
-              "## Every answer", "", "| id | facts | cited | declined | first token | answer |", "|---|---|---|---|---|---|"]
+              "## Every answer", "",
+              "| id | facts | cited | declined | first token | answer |", "|---|---|---|---|---|---|"]
     for r in rows:
         text = " ".join(r.text.split()).replace("|", "\\|")
         text = text if len(text) <= 160 else text[:159] + "…"
         lines.append(f"| {r.id} | {_yes(r.facts)} | {_yes(r.cited)} | {_yes(r.declined)} | "
-                     f"{_s(r.timing.first_token)} | {text} |")
+                     f"{seconds(r.timing.first_token)} | {text} |")
     return "\n".join(lines) + "\n"
 
 
@@ -187,9 +192,15 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "–"
 
 
-def _s(seconds: float | None) -> str:
-    return "–" if seconds is None else f"{seconds:.2f} s"
+def seconds(value: float | None) -> str:
+    """``value`` seconds for a report, "–" when unknown.
+
+    >>> seconds(1.234), seconds(None)
+    ('1.23 s', '–')
+    """
+    return "–" if value is None else f"{value:.2f} s"
 
 
-def _f(value: float | None) -> str:
+def number(value: float | None) -> str:
+    """``value`` with one decimal for a report, "–" when unknown."""
     return "–" if value is None else f"{value:.1f}"
