@@ -47,6 +47,15 @@ def test_snippet_cuts_a_single_long_sentence_around_its_best_word() -> None:
     assert "量化" in snippet and len(snippet) == 20
 
 
+def test_snippet_does_not_end_on_a_colon_that_introduces_the_answer() -> None:
+    text = ("设标签为 [1, 0]，预测为 [0.9, 0.2]，这是一个很小的二分类例子，数字都是随便选的。"
+            "用交叉熵计算损失：\n\n$$\nL = -(\\log 0.9 + \\log 0.8) \\approx 0.3285\n$$\n\n其余的话与问题无关。")
+    snippet = best_snippet(text, {"交叉熵": 3.0, "损失": 2.0}, budget=60)
+    assert "用交叉熵计算损失：" in snippet and snippet.endswith("0.3285\n$$")
+    short = best_snippet(text, {"交叉熵": 3.0}, budget=40)  # the colon sentence and the formula exceed 40
+    assert short.startswith("用交叉熵计算损失：") and short.endswith("0.3285\n$$")
+
+
 def test_split_sentences_handles_lists_and_both_scripts() -> None:
     assert split_sentences("- **A**：甲。\n- B: b. Then c") == ["- **A**：甲。", "- B:", "b.", "Then c"]
 
