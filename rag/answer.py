@@ -29,7 +29,8 @@ from kb.model import Topic
 from rag.facts import GraphFacts, graph_facts
 from rag.lexical import occurs, tokenize
 from rag.linking import link_topics
-from rag.citations import Citation, attribute, cite, not_covered_text, only_not_covered
+from rag.citations import (Citation, Encoder, attribute, cite, not_covered_text, only_not_covered,
+                           without_stray_refusal)
 from rag.prompting import PROMPT_BUDGET, Passage, build_messages, question_language
 from rag.search import SearchResult
 
@@ -133,13 +134,15 @@ def stream_answer(
     k: int = TOP_K,
     budget: int = PROMPT_BUDGET,
     relevance: Relevance | None = None,
+    encoder: Encoder | None = None,
 ) -> Iterator[Event]:
     """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
 
     ``llm=None`` answers extractively, without a model. A question the documents do
     not seem to cover is answered "not covered" without calling the model. ``budget``
     caps the prompt in tokens: the time to the first token grows with it. ``relevance``
-    holds the embedder's similarity bounds per language (``Embedder.relevance``).
+    holds the embedder's similarity bounds per language (``Embedder.relevance``); with the
+    embedder as ``encoder``, English sentences over Chinese passages are attributed by meaning.
     """
     prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
                        relevance=relevance)
@@ -160,7 +163,7 @@ def stream_answer(
     note = graph_note(prepared) if llm is not None and prepared.topics and only_not_covered(text) else ""
     if note:  # small models sometimes refuse although the graph answers: show what it says
         yield Token(note)
-    yield Done(finish(text, prepared, note))
+    yield Done(finish(text, prepared, note, encoder))
 
 
 def collect(events: Iterable[Event]) -> Answer:
@@ -204,12 +207,14 @@ def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[Bas
                           history=prepared.history, budget=budget)
 
 
-def finish(text: str, prepared: Prepared, note: str = "") -> Answer:
+def finish(text: str, prepared: Prepared, note: str = "", encoder: Encoder | None = None) -> Answer:
     """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages.
 
-    Sentences the model left uncited get the marker of the passage they repeat (``attribute``).
+    Sentences the model left uncited get the marker of the passage they repeat (``attribute``);
+    a refusal tacked onto a cited answer is dropped (``without_stray_refusal``).
     """
-    text = attribute(text, prepared.passages) if prepared.covered else text
+    if prepared.covered:
+        text = attribute(without_stray_refusal(text), prepared.passages, encoder)
     return Answer(
         text=text + note,
         sources=cite(text, prepared.passages, prepared.covered),

@@ -85,8 +85,9 @@ class Assistant:
 
     def stream(self, question: str, known: Sequence[str] = (), history: History = ()) -> Iterator[Event]:
         """Like ``ask``, as events: ``Context`` (sources, topics) first, ``Token`` pieces, ``Done``."""
-        return stream_answer(question, roadmap=self.roadmap, retrieve=self.retrieve, llm=self.llm,
-                             known=known, history=history, k=TOP_K, relevance=self.searcher.index.embedder.relevance)
+        embedder = self.searcher.index.embedder
+        return stream_answer(question, roadmap=self.roadmap, retrieve=self.retrieve, llm=self.llm, known=known,
+                             history=history, k=TOP_K, relevance=embedder.relevance, encoder=embedder)
 
     def search(self, question: str, k: int = 5) -> list[Document]:
         """The ``k`` passages that best answer ``question``, best first."""

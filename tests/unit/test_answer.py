@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -16,7 +18,7 @@ from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
 from rag.answer import Answer, Context, Done, Token, collect, prepare, prompt_messages, stream_answer
-from rag.citations import Citation, attribute, cite, cited_numbers
+from rag.citations import ATTRIBUTION_SHARE, Citation, attribute, cite, cited_numbers, sentence_shares
 from rag.assistant import Assistant
 from rag.index import load_index
 from rag.prompting import DATA_CLOSE, DATA_OPEN, Passage, build_messages, estimate_tokens
@@ -337,3 +339,78 @@ def test_english_sentences_over_chinese_passages_are_judged_by_their_technical_t
     assert attribute("The tools are SHAP [2] and LIME [2].", passages) == "The tools are SHAP [1] and LIME."
     assert attribute("Use Adam or SGD.", passages) == "Use Adam or SGD [2]."
     assert attribute("It is a useful idea.", passages) == "It is a useful idea."  # no term to judge by
+
+
+class TableEncoder:
+    """A fake embedder: fixed vectors for known texts (cosines chosen by the test), zero otherwise."""
+
+    restatement = {"zh": (0.94, 0.03), "en": (0.83, 0.03)}
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = {_key(text): np.array(v) / np.linalg.norm(v) for text, v in vectors.items()}
+        self.passages_embedded = 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.passages_embedded += len(texts)
+        return np.stack([self.embed_query_vector(t) for t in texts])
+
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        return self.vectors.get(_key(text), np.zeros(3))
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W", "", text)
+
+
+PRIVACY = (Citation(1, "a.md", "安全", "1", "隐私保护主要靠差分隐私和联邦学习。"),
+           Citation(2, "b.md", "优化", "2", "学习率调度决定训练是否稳定。"))
+
+
+def meaning_encoder(sentence: str, closeness: tuple[float, float]) -> TableEncoder:
+    """``sentence`` at cosine ``closeness[i]`` to the sentence of passage ``i + 1``."""
+    a, b = closeness  # passage vectors (1, 0, 0) and (0.8, 0.6, 0); solve for the sentence's unit vector
+    y = (b - 0.8 * a) / 0.6
+    return TableEncoder({PRIVACY[0].snippet: [1, 0, 0], PRIVACY[1].snippet: [0.8, 0.6, 0],
+                         sentence: [a, y, (1 - a * a - y * y) ** 0.5]})
+
+
+def test_english_sentences_naming_no_passage_term_are_attributed_by_meaning() -> None:
+    sentence = "Noise is added to the statistics so no single person can be identified."
+    clear = meaning_encoder(sentence, (0.90, 0.80))
+    assert attribute(sentence, PRIVACY, clear) == sentence[:-1] + " [1]."
+    assert attribute(sentence[:-1] + " [2].", PRIVACY, clear) == sentence[:-1] + " [1]."  # a wrong marker
+    close = meaning_encoder(sentence, (0.86, 0.85))
+    assert attribute(sentence, PRIVACY, close) == sentence  # too close to call: left alone
+    assert attribute(sentence, PRIVACY) == sentence  # no encoder: no meaning-based attribution
+
+
+def test_meaning_is_only_consulted_when_words_cannot_decide() -> None:
+    encoder = meaning_encoder("unused", (0.9, 0.1))
+    assert attribute("隐私保护主要靠差分隐私。", PRIVACY, encoder) == "隐私保护主要靠差分隐私[1]。"
+    assert attribute("资料中没有涉及这个问题。", PRIVACY, encoder) == "资料中没有涉及这个问题。"
+    assert encoder.passages_embedded == 0
+
+
+def test_passages_keep_their_lines_in_the_prompt_without_markdown_noise() -> None:
+    passage = Passage(1, "经典论文", "---\n- **必读论文**：\n     - 《BERT》。\n     - 《GPT-3》。\n\n##### 量化\n量化减小模型。")
+    body = human_text(build_messages("有哪些必读论文？", [], [passage], "zh"))
+    assert "[1] 经典论文\n- 必读论文：\n  - 《BERT》。\n  - 《GPT-3》。\n量化\n量化减小模型。" in body
+    assert "**" not in body and "#####" not in body and "---" not in body
+
+
+def test_chinese_paraphrases_are_attributed_by_meaning_within_the_encoders_bounds() -> None:
+    sentence = "保护隐私的办法是加噪声以及让数据留在本地训练。"  # few character pairs in common with passage 1
+    assert max(sentence_shares(sentence, PRIVACY).values()) < ATTRIBUTION_SHARE
+    assert attribute(sentence, PRIVACY, meaning_encoder(sentence, (0.97, 0.90))) == sentence[:-1] + "[1]。"
+    assert attribute(sentence, PRIVACY, meaning_encoder(sentence, (0.92, 0.85))) == sentence  # under 0.94
+    uncalibrated = meaning_encoder(sentence, (0.97, 0.90))
+    uncalibrated.restatement = {}
+    assert attribute(sentence, PRIVACY, uncalibrated) == sentence
+
+
+def test_a_refusal_tacked_onto_a_cited_answer_is_dropped(assistant: Assistant) -> None:
+    reply = "多头注意力把表示拆成多个头 [1]。\n\n[1] 资料中没有涉及这个问题。资料中没有涉及这个问题，因此直接说“资料中没有涉及这个问题”。"
+    answer = collect(run(assistant, "多头注意力是怎么计算的？", llm=chat(reply)))
+    assert answer.text == "多头注意力把表示拆成多个头 [1]。" and answer.sources
+    refusal = collect(run(assistant, "多头注意力是怎么计算的？", llm=chat("资料中没有涉及这个问题。")))
+    assert "没有涉及" in refusal.text  # a plain refusal stays
