@@ -142,7 +142,7 @@ def stream_answer(
     not seem to cover is answered "not covered" without calling the model. ``budget``
     caps the prompt in tokens: the time to the first token grows with it. ``relevance``
     holds the embedder's similarity bounds per language (``Embedder.relevance``); with the
-    embedder as ``encoder``, English sentences over Chinese passages are attributed by meaning.
+    embedder as ``encoder``, sentences the words leave unattributed are attributed by meaning.
     """
     prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
                        relevance=relevance)

@@ -149,10 +149,7 @@ def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None =
     meaning = Meaning(encoder, passages) if encoder is not None else None
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        bare = _MARKER.sub("", sentence)
-        shares = {} if says_not_covered(sentence) else sentence_shares(bare, passages)
-        if meaning is not None and max(shares.values(), default=0.0) < ATTRIBUTION_SHARE and not says_not_covered(sentence):
-            shares = meaning.shares(bare) or shares
+        shares = {} if says_not_covered(sentence) else _shares(_MARKER.sub("", sentence), passages, meaning)
         best = max(shares, key=lambda n: (shares[n], -n)) if shares else 0
         if not shares or shares[best] < ATTRIBUTION_SHARE:
             continue
@@ -170,6 +167,14 @@ def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None =
             out.append(text[last : match.start()] + fixed)
             last = match.end()
     return "".join(out) + text[last:]
+
+
+def _shares(sentence: str, passages: Sequence[Citation], meaning: Meaning | None) -> dict[int, float]:
+    """``sentence_shares``, or the ``meaning`` verdict when the words leave the sentence undecided."""
+    shares = sentence_shares(sentence, passages)
+    if meaning is not None and max(shares.values(), default=0.0) < ATTRIBUTION_SHARE:
+        return meaning.shares(sentence) or shares
+    return shares
 
 
 def sentence_shares(sentence: str, passages: Sequence[Citation]) -> dict[int, float]:
@@ -198,7 +203,7 @@ def sentence_shares(sentence: str, passages: Sequence[Citation]) -> dict[int, fl
 class Meaning:
     """Which passage a sentence restates, by embedding it against the passages' sentences.
 
-    The passages' Chinese sentences are embedded once, on the first sentence judged.
+    The passages' sentences are embedded once, on the first sentence judged.
     Embedding similarities sit in a narrow band, so a passage is only chosen when its
     closest sentence passes the encoder's ``restatement`` bounds for the sentence's language.
     """
@@ -206,7 +211,7 @@ class Meaning:
     def __init__(self, encoder: Encoder, passages: Sequence[Citation]) -> None:
         self.encoder = encoder
         self.numbers = [c.n for c in passages]
-        self.pieces = [(c.n, s) for c in passages for s in split_sentences(c.snippet) if len(_CJK.findall(s)) >= 4]
+        self.pieces = [(c.n, s) for c in passages for s in split_sentences(c.snippet) if _long_enough(s, 4, 3)]
         self._vectors: Any = None
 
     def shares(self, sentence: str) -> dict[int, float]:
@@ -240,9 +245,9 @@ def clear_winner(closest: dict[int, float], numbers: Sequence[int], least: float
     return {n: float(n == best) for n in numbers}
 
 
-def _long_enough(sentence: str) -> bool:
-    """Whether a sentence says enough to be matched by meaning (8 Chinese characters or 4 words)."""
-    return len(_CJK.findall(sentence)) >= 8 or len(re.findall(r"[A-Za-z]+", sentence)) >= 4
+def _long_enough(sentence: str, characters: int = 8, words: int = 4) -> bool:
+    """Whether a sentence says enough to be matched by meaning: so many Chinese characters or Latin words."""
+    return len(_CJK.findall(sentence)) >= characters or len(re.findall(r"[A-Za-z]+", sentence)) >= words
 
 
 _FUNCTION_WORDS = frozenset(
