@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -76,7 +77,7 @@ def main() -> None:
     rng = random.Random(1)
     goals = [f"t{rng.randrange(5_000, 10_000)}" for _ in range(30)]
     known = [f"t{rng.randrange(0, 3_000)}" for _ in range(40)]
-    path_runs = [timed(lambda g=g: study_path(graph, g, known), repeat=1)[0] for g in goals]
+    path_runs = [timed(partial(study_path, graph, g, known), repeat=1)[0] for g in goals]
     path_len = statistics.median(len(study_path(graph, g, known)) for g in goals[:5])
     next_runs = timed(lambda: next_topics(graph, known, 5, reach), repeat=20)
     lines = [

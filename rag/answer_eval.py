@@ -171,7 +171,7 @@ def to_markdown(report: AnswerReport, note: str = "") -> str:
         pool = report.pool(name)
         hits = sum(getattr(r, name) for r in pool)
         mark = "met" if report.share(name) >= target else "**not met**"
-        lines.append(f"| {names[name]} | {hits}/{len(pool)} = {report.share(name):.0%} | ≥ {target:.0%} ({mark}) |")
+        lines.append(f"| {names[name]} | {hits}/{len(pool)} = {percent(report.share(name))} | ≥ {target:.0%} ({mark}) |")
     lines += ["", "| timing (answered in scope) | p50 |", "|---|---|",
               f"| sources shown | {seconds(median(r.timing.sources for r in report.in_scope))} |",
               f"| first token | {seconds(median(r.timing.first_token for r in report.in_scope))} |",
@@ -186,6 +186,15 @@ def to_markdown(report: AnswerReport, note: str = "") -> str:
         lines.append(f"| {r.id} | {_yes(r.facts)} | {_yes(r.cited)} | {_yes(r.declined)} | "
                      f"{seconds(r.timing.first_token)} | {text} |")
     return "\n".join(lines) + "\n"
+
+
+def percent(share: float) -> str:
+    """``share`` as a percentage with one decimal, so 55/58 does not print as a met 95%.
+
+    >>> percent(55 / 58), percent(1.0)
+    ('94.8%', '100.0%')
+    """
+    return f"{share:.1%}"
 
 
 def _yes(flag: bool) -> str:

@@ -77,7 +77,7 @@ def test_evaluate_scores_both_sets_and_the_report_names_every_target() -> None:
     assert (report.share("facts"), report.share("cited"), report.share("declined")) == (1.0, 1.0, 1.0)
     assert report.passed() and report.peak_rss_mb > 0
     markdown = to_markdown(report, "note")
-    assert "| cites a relevant source | 1/1 = 100% | ≥ 95% (met) |" in markdown
+    assert "| cites a relevant source | 1/1 = 100.0% | ≥ 95% (met) |" in markdown
     assert "| o1 | – | – | yes |" in markdown
 
 
