@@ -82,7 +82,7 @@ def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir
     text = report.read_text(encoding="utf-8")
     assert code in (0, 1) and "Model: `none (extractive answers, no LLM)`" in text
     assert "| c01 |" in text and "| o01 | – | – | yes |" in text and "| c04 |" not in text
-    assert "out-of-scope questions answered \"not covered\" | 3/3 = 100%" in text
+    assert "out-of-scope questions answered \"not covered\" | 3/3 = 100.0%" in text
 
 
 def test_english_sentences_are_attributed_by_meaning_with_the_real_embedder() -> None:
