@@ -31,6 +31,7 @@ from rag.lexical import occurs, tokenize
 from rag.linking import link_topics
 from rag.citations import (Citation, Encoder, attribute, cite, not_covered_text, only_not_covered,
                            without_stray_refusal)
+from rag.embedders import Embedder
 from rag.prompting import PROMPT_BUDGET, Passage, build_messages, question_language
 from rag.search import SearchResult
 
@@ -133,19 +134,18 @@ def stream_answer(
     history: History = (),
     k: int = TOP_K,
     budget: int = PROMPT_BUDGET,
-    relevance: Relevance | None = None,
-    encoder: Encoder | None = None,
+    embedder: Embedder | None = None,
 ) -> Iterator[Event]:
     """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
 
     ``llm=None`` answers extractively, without a model. A question the documents do
     not seem to cover is answered "not covered" without calling the model. ``budget``
-    caps the prompt in tokens: the time to the first token grows with it. ``relevance``
-    holds the embedder's similarity bounds per language (``Embedder.relevance``); with the
-    embedder as ``encoder``, sentences the words leave unattributed are attributed by meaning.
+    caps the prompt in tokens: the time to the first token grows with it. The search's
+    ``embedder`` lends its similarity bounds to the coverage gate (``Embedder.relevance``)
+    and attributes by meaning the sentences words leave unattributed (``Embedder.restatement``).
     """
     prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
-                       relevance=relevance)
+                       relevance=embedder.relevance if embedder is not None else None)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
     if not prepared.covered:
@@ -163,7 +163,7 @@ def stream_answer(
     note = graph_note(prepared) if llm is not None and prepared.topics and only_not_covered(text) else ""
     if note:  # small models sometimes refuse although the graph answers: show what it says
         yield Token(note)
-    yield Done(finish(text, prepared, note, encoder))
+    yield Done(finish(text, prepared, note, embedder))
 
 
 def collect(events: Iterable[Event]) -> Answer:

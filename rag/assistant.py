@@ -85,9 +85,8 @@ class Assistant:
 
     def stream(self, question: str, known: Sequence[str] = (), history: History = ()) -> Iterator[Event]:
         """Like ``ask``, as events: ``Context`` (sources, topics) first, ``Token`` pieces, ``Done``."""
-        embedder = self.searcher.index.embedder
         return stream_answer(question, roadmap=self.roadmap, retrieve=self.retrieve, llm=self.llm, known=known,
-                             history=history, k=TOP_K, relevance=embedder.relevance, encoder=embedder)
+                             history=history, k=TOP_K, embedder=self.searcher.index.embedder)
 
     def search(self, question: str, k: int = 5) -> list[Document]:
         """The ``k`` passages that best answer ``question``, best first."""
