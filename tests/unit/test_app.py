@@ -16,7 +16,7 @@ from kb import Roadmap, RoadmapError
 from ui.app import build_app
 from ui.backend import ChatContext, ChatEvent, ExtractiveBackend, SourceView, backend_for
 from ui.chat import NEXT_BUTTONS, ChatHandler, history_pairs
-from ui.commands.app import check_exposure, parse_auth
+from ui.commands.ui import check_exposure, parse_auth
 from ui.graph_view import graph_svg, highlight_for
 from ui.profiles import Profile, ProfileStore
 from ui.render import md_text, sources_markdown
@@ -355,7 +355,7 @@ def test_missing_knowledge_base_says_to_ingest(tmp_path: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize("module", ["ui.backend", "ui.chat", "ui.graph_view", "ui.profiles", "ui.render",
-                                    "ui.commands.app"])
+                                    "ui.commands.ui"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib
