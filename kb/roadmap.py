@@ -23,6 +23,7 @@ from kb.errors import RoadmapError, UnknownTopicError
 from kb.graph import edge_from_graph, graph_from_json, topic_from_node
 from kb.lookup import MentionIndex, closest, fold
 from kb.model import Edge, Evidence, Step, Topic
+from kb.settings import default_kb_dir
 from kb.store import GRAPH, read_json, read_manifest, resolve
 from kb.wording import describe_reason, describe_link
 
@@ -38,12 +39,8 @@ class Roadmap:
 
     @classmethod
     def load(cls, kb_dir: str | Path | None = None) -> Roadmap:
-        """Load the knowledge base at ``kb_dir`` (default: ``$ROADMAP_KB`` or the per-user one)."""
-        if kb_dir is None:
-            from kb.settings import Settings
-
-            kb_dir = Settings().kb
-        version_dir = resolve(kb_dir)
+        """Load the knowledge base at ``kb_dir`` (default: the per-user one, ``kb.settings.default_kb_dir()``)."""
+        version_dir = resolve(Path(kb_dir) if kb_dir is not None else default_kb_dir())
         manifest = read_manifest(version_dir)
         return cls(graph_from_json(read_json(version_dir / GRAPH)), manifest, version_dir)
 

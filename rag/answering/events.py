@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from kb.model import Topic
@@ -23,11 +23,14 @@ class Answer:
     missing_prerequisites: tuple[str, ...]  #: sentences naming prerequisites not covered yet
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (topics without their source lists)."""
-        data = asdict(self)
-        for key in ("linked_topics", "next_topics"):
-            data[key] = [{"id": t["id"], "name": t["name"], "stage": t["stage"]} for t in data[key]]
-        return data
+        """A JSON-ready dict (sources as citations, topics without their source lists)."""
+        return {
+            "text": self.text,
+            "sources": [s.citation() for s in self.sources],
+            "linked_topics": [_topic_json(t) for t in self.linked_topics],
+            "next_topics": [_topic_json(t) for t in self.next_topics],
+            "missing_prerequisites": list(self.missing_prerequisites),
+        }
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,7 @@ def collect(events: Iterable[Event]) -> Answer:
         if isinstance(event, Done):
             return event.answer
     raise RuntimeError("the answer stream ended without a Done event")
+
+
+def _topic_json(topic: Topic) -> dict[str, str]:
+    return {"id": topic.id, "name": topic.name, "stage": topic.stage}

@@ -42,6 +42,7 @@ from kb.errors import KnowledgeBaseError
 from kb.model import HEADING_SEPARATOR, Chunk
 from kb.store import read_chunks, read_json, read_manifest, write_json
 from rag.retrieval.embedders import Embedder
+from rag.retrieval.passages import chunk_metadata
 from rag.retrieval.snippets import windows
 
 log = logging.getLogger(__name__)
@@ -193,20 +194,6 @@ def text_hash(text: str) -> str:
     'f830684c231eea3e'
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    """The metadata every retrieved ``Document`` carries about its chunk."""
-    return {
-        "chunk_id": chunk.id,
-        "source": chunk.document,
-        "title": chunk.title,
-        "heading": chunk.heading,
-        "lines": f"{chunk.start_line}-{chunk.end_line}",
-        "start_line": chunk.start_line,
-        "end_line": chunk.end_line,
-        "topics": list(chunk.topics),
-    }
 
 
 def _embed(

@@ -34,6 +34,10 @@ LONGER_NAME = re.compile(r"(?<=\S)\s+[A-Z][A-Za-z0-9]*[ -]$")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+#: A question's topics: (mentioned by name or alias, matched as misspellings).
+Linked = tuple[list[Topic], list[Topic]]
+
+
 class TopicGraph(Protocol):
     """The part of ``kb.Roadmap`` topic linking needs."""
 
@@ -73,7 +77,7 @@ class TopicLinker:
         mentioned, misspelt = self.link_split(question, limit)
         return mentioned + misspelt
 
-    def link_split(self, question: str, limit: int = 5) -> tuple[list[Topic], list[Topic]]:
+    def link_split(self, question: str, limit: int = 5) -> Linked:
         """The linked topics as (mentioned by name or alias, matched as misspellings)."""
         found = self.roadmap.find_mentions(question)
         mentioned = {t.id: t for t in found if not _inside_longer_name(question, t)}
@@ -99,11 +103,6 @@ class TopicLinker:
             if matcher.real_quick_ratio() >= best_ratio and matcher.ratio() >= best_ratio:
                 best, best_ratio = self.names[name], matcher.ratio()
         return best
-
-
-def link_topics(roadmap: TopicGraph, question: str, limit: int = 5) -> list[Topic]:
-    """One-off form of ``TopicLinker(roadmap).link(question)`` (builds the name index each call)."""
-    return TopicLinker(roadmap).link(question, limit)
 
 
 def _inside_longer_name(question: str, topic: Topic) -> bool:
