@@ -13,6 +13,7 @@ arguments, defaulting to the per-user folders below.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
@@ -47,8 +48,8 @@ def default_threads() -> int:
 
 
 def builtin_roadmap_dir() -> Path:
-    """The roadmap shipped with the project (``data/roadmap``), used when no documents are given."""
-    return Path(__file__).resolve().parent.parent / "data" / "roadmap"
+    """The roadmap shipped with the package (``kb/data/roadmap``), used when no documents are given."""
+    return Path(str(resources.files("kb").joinpath("data", "roadmap")))
 
 
 class Settings(BaseSettings):
