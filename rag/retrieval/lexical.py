@@ -119,30 +119,22 @@ def warm_up() -> None:
 
 
 class LexicalIndex:
-    """BM25 over chunk texts, held in LangChain's ``BM25Retriever`` (rank_bm25 inside).
+    """BM25 (``rank_bm25.BM25Okapi``, default parameters) over the chunk texts, jieba-tokenized.
 
-    ``ranked`` exposes the scores BM25Retriever computes but does not return,
-    which fusion and snippet choice need.
+    LangChain's ``BM25Retriever`` holds the same model but returns neither scores nor idf,
+    which fusion and snippet choice need, so the model is used directly.
     """
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        from langchain_community.retrievers import BM25Retriever
-        from langchain_core.documents import Document
+        from rank_bm25 import BM25Okapi
 
         warm_up()
         self.chunks = tuple(chunks)
         #: whether the documents are mostly Chinese (then English questions keep only technical terms)
         self.chinese = cjk_share("".join(c.text[:200] for c in chunks[:500])) >= 0.5
-        docs = [Document(page_content=c.prefixed_text, metadata={"chunk_id": c.id}, id=c.id) for c in chunks]
         # rank_bm25 divides by the corpus size: an empty knowledge base gets a dummy document
-        self.retriever = BM25Retriever.from_documents(
-            docs or [Document(page_content="empty")], preprocess_func=tokenize
-        )
-
-    @property
-    def vectorizer(self) -> Any:
-        """The ``rank_bm25.BM25Okapi`` model."""
-        return self.retriever.vectorizer
+        texts = [c.prefixed_text for c in chunks] or ["empty"]
+        self.vectorizer: Any = BM25Okapi([tokenize(t) for t in texts])  #: the BM25 model
 
     def ranked(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         """``(row, BM25 score)`` of the best ``k`` chunks with a positive score."""
