@@ -21,9 +21,10 @@ import networkx as nx
 from kb import paths
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.graph import edge_from_graph, graph_from_json, topic_from_node
-from kb.lookup import MentionIndex, closest, fold
+from kb.lookup import MentionIndex, closest
 from kb.model import Edge, Evidence, Step, Topic
 from kb.settings import default_kb_dir
+from kb.text import is_typo, name_key
 from kb.store import GRAPH, read_json, read_manifest, resolve
 from kb.wording import describe_reason, describe_link
 
@@ -52,7 +53,7 @@ class Roadmap:
         table: dict[str, str] = {}
         for node, data in self.graph.nodes(data=True):
             for surface in (data["name"], *data.get("aliases", ()), node):
-                table.setdefault(_norm(surface), node)
+                table.setdefault(name_key(surface), node)
         return table
 
     @cached_property
@@ -65,14 +66,14 @@ class Roadmap:
         """The id of the topic called ``name`` (alias-, case- and typo-tolerant)."""
         if name in self.graph:
             return name
-        key = _norm(name)
+        key = name_key(name)
         if not key:
             raise UnknownTopicError(name)
         if key in self._surfaces:
             return self._surfaces[key]
         for part in re.split(r"[（()）]", name) if re.search(r"[（(]", name) else ():
-            if _norm(part) in self._surfaces:  # "变换器（Transformer）": either name will do
-                return self._surfaces[_norm(part)]
+            if name_key(part) in self._surfaces:  # "变换器（Transformer）": either name will do
+                return self._surfaces[name_key(part)]
         prefixed = sorted((s for s in self._surfaces if s.startswith(key) and len(key) >= 2), key=len)
         if prefixed:
             return self._surfaces[prefixed[0]]
@@ -169,14 +170,7 @@ class Roadmap:
         return [topic_from_node(self.graph, n) for n in ordered]
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
 def _similar(key: str, node: str, roadmap: Roadmap) -> bool:
-    """A single close suggestion is taken as a typo when it differs by at most one character per four."""
-    import difflib
-
+    """A single close suggestion is taken as a typo of one of the topic's names (``kb.text.is_typo``)."""
     names = [roadmap.graph.nodes[node]["name"], *roadmap.graph.nodes[node].get("aliases", ())]
-    best = max(difflib.SequenceMatcher(None, key, _norm(n)).ratio() for n in names)
-    return best >= 0.75
+    return any(is_typo(key, name_key(n)) for n in names)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from kb.text import CJK as _CJK
 from rag.retrieval.lexical import occurs
 from rag.answering.prompting import NOT_COVERED, question_language
 from rag.retrieval.passages import Passage
@@ -101,7 +102,6 @@ def not_covered_text(lang: str) -> str:
 ATTRIBUTION_SHARE = 0.5
 #: A marker is wrong when its passage holds this much less of the sentence than the best passage.
 WRONG_MARGIN = 0.2
-_CJK = re.compile(r"[\u3400-\u9fff]")
 #: A sentence: text up to its end mark, with any markers written after the mark ("…。[2]").
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
 

@@ -11,6 +11,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from kb.model import Topic
+from kb.text import QUESTION_WORDS
 from rag.answering.config import AnswerConfig
 from rag.answering.facts import GraphFacts, graph_facts
 from rag.answering.prompting import question_language
@@ -19,13 +20,6 @@ from rag.retrieval.lexical import occurs, tokenize
 from rag.retrieval.linking import Linked
 from rag.retrieval.passages import Passage
 from rag.retrieval.search import Searcher
-
-#: Words every question has; they say nothing about whether the documents cover it.
-QUESTION_WORDS = frozenset(
-    "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
-    "what how why which when where should learn does work between difference explain tell "
-    "like today good best make use used way ways get started need important main help".split()
-)
 
 Relevance = dict[str, Bounds]
 History = Iterable[Any]

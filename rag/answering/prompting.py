@@ -21,6 +21,8 @@ from dataclasses import replace
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from kb.text import CJK as _CJK
+
 from rag.retrieval.passages import Passage
 
 #: Prompt tokens the chain aims for (system + facts + passages + question + history).
@@ -60,7 +62,6 @@ LABELS = {
                         "with its source number, like [1].")},
 }
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _MARKER = re.compile(r"<\s*(/?)\s*passages\s*>", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s+")

@@ -32,7 +32,8 @@ import numpy as np
 from kb.errors import RoadmapError
 from kb.model import Topic
 from rag.retrieval.index import ChunkIndex
-from rag.retrieval.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
+from kb.text import cjk_share
+from rag.retrieval.lexical import LexicalIndex, query_tokens, tokenize
 from rag.retrieval.linking import Linked, TopicGraph, TopicLinker
 from rag.retrieval.passages import Passage
 from rag.retrieval.snippets import best_snippet
