@@ -159,13 +159,14 @@ def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathPa
                 "one row per stage, your study path numbered in orange, known topics green.")
     topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True,
                         label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
-    details = gr.Markdown(elem_id="topic-details")
     with gr.Row():
         whole = gr.Checkbox(False, label="显示整个图谱 · Show the whole graph", elem_id="graph-whole", scale=0,
-                            min_width=260)
-        refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh", scale=0)
+                            min_width=340)
+        refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh", scale=0,
+                            min_width=240)
     note = gr.Markdown(elem_classes="notice", elem_id="graph-notice")
     picture = gr.HTML(elem_id="graph")
+    details = gr.Markdown(elem_id="topic-details")  # below the picture: a long card must not push it away
     inputs, outputs = [path.profile, topic, whole], [picture, note]
     tab.select(study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
     refresh.click(study.graph, inputs, outputs, api_name="graph", concurrency_limit=PATH_CONCURRENCY)

@@ -24,10 +24,8 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from kb import Roadmap
-from ui.graph_view import COLOURS, FONT, Highlight, graph_html, graph_svg, highlight_for, topic_ids
-from ui.neighbourhood import Limits, Neighbourhood, Node, neighbourhood, path_through
-from ui.render import notice
+from ui.graph_view import COLOURS, FONT, Highlight
+from ui.neighbourhood import Neighbourhood, Node
 
 WIDTH = 1180  #: picture width; the Gradio page at 1280 px leaves about this much
 MARGIN, LABEL_W, HEAD_H = 12, 196, 62  #: outer margin, lane label column, title + legend height
@@ -49,12 +47,12 @@ def text(value: str) -> str:
 
 
 def text_width(value: str, px: int = FONT_PX) -> float:
-    """Rough rendered width: a CJK or full-width character is one em, others about 0.6 em.
+    """Rough rendered width: a CJK, full-width or arrow character is one em, others about 0.6 em.
 
     >>> text_width("注意力"), text_width("LoRA")
     (42, 33.6)
     """
-    return sum(px if ord(ch) >= 0x2E80 else 0.6 * px for ch in value)
+    return sum(px if ord(ch) >= 0x2E80 or 0x2190 <= ord(ch) <= 0x21FF else 0.6 * px for ch in value)
 
 
 _TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+#/_-]*|\s+|.")  #: a Latin word, a space run, or one character
@@ -106,7 +104,10 @@ def _rows(count: int) -> int:
     return max(1, -(-count // PER_ROW))
 
 
-def layout(hood: Neighbourhood) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int, int]], int]:
+Box = tuple[int, int]  #: top-left corner of a box
+
+
+def layout(hood: Neighbourhood, top: int = HEAD_H) -> tuple[dict[str, Box], list[tuple[int, int, int]], int]:
     """Top-left corner of every topic box, each lane's (top, height, slots used), and the picture height.
 
     The focus sits mid-lane; the other lanes, nearest to the focus lane first, put each topic under (or
@@ -114,7 +115,7 @@ def layout(hood: Neighbourhood) -> tuple[dict[str, tuple[int, int]], list[tuple[
     cross less (the barycentre heuristic).
     """
     bands: list[tuple[int, int, int]] = []
-    y = HEAD_H
+    y = top
     for lane in hood.lanes:
         slots = len(lane.nodes) + (1 if lane.more else 0)
         height = 2 * LANE_PAD + _rows(slots) * BOX_H + (_rows(slots) - 1) * GAP_Y
@@ -165,13 +166,18 @@ def _fill(node: Node, mark: Highlight) -> str:
     return COLOURS["known"] if node.id in mark.known else COLOURS["plain"]
 
 
+def _gap(name: str, lines: list[str], i: int) -> str:
+    """The space a line break replaced, kept at the line's end so the page text still reads as the name."""
+    return " " if i + 1 < len(lines) and f"{lines[i]} {lines[i + 1]}" in name else ""
+
+
 def _node_svg(node: Node, x: int, y: int, mark: Highlight) -> str:
     focus = node.role == "focus"
     stroke, width = ("#1f6feb", 3) if focus else ("#c0392b", 2) if node.id == mark.goal else ("#8a94a6", 1)
     lines = wrap(node.name, BOX_W - 16)
     first = y + BOX_H / 2 - (len(lines) - 1) * 9 + 5
-    words = "".join(f'<tspan x="{x + BOX_W / 2}" y="{first + i * 18:.0f}">{text(line)}</tspan>'
-                    for i, line in enumerate(lines))
+    words = "".join(f'<tspan x="{x + BOX_W / 2}" y="{first + i * 18:.0f}">{text(line + _gap(node.name, lines, i))}'
+                    '</tspan>' for i, line in enumerate(lines))
     badge = (f'<circle cx="{x + 2}" cy="{y + 2}" r="10" fill="#d35400"/><text x="{x + 2}" y="{y + 6}" '
              f'text-anchor="middle" font-size="{SMALL_PX - 1}" fill="white" font-weight="bold">{node.step}</text>'
              if node.step else "")
@@ -255,27 +261,34 @@ def _more_svg(count: int, top: int, slots: int) -> str:
             f'text-anchor="middle" font-size="{FONT_PX}" fill="#3d4756">+{count} 个未显示 · more</text></g>')
 
 
-def _head(title: str, summary: str, path_to: str) -> str:
-    parts = [f'<text x="{MARGIN}" y="20" font-size="15" font-weight="bold">{text(title)}</text>',
-             f'<text x="{WIDTH - MARGIN}" y="20" font-size="{LABEL_PX}" text-anchor="end" fill="#3d4756">'
-             f'{text(summary)}</text>']
-    x = MARGIN
-    route = f"学习路径 · study path to {path_to} (step no.)" if path_to else "学习路径 · study path (step no.)"
+def _legend(path_to: str) -> tuple[str, int]:
+    """The legend from y = 32 on, wrapped onto a new row where it would pass the right edge; and its bottom."""
+    route = f"学习路径 · path to {path_to}, numbered" if path_to else "学习路径 · study path, numbered"
     keys = [("path", route), ("known", "已掌握 · known"), ("goal", "目标 · goal"),
             ("selected", "所选主题 · selected"), ("arrow", "先学 → 后学 · first → next"), ("part", "子主题 · part of")]
+    parts, x, y = [], MARGIN, 32
     for key, label in keys:
+        width = 24 + int(text_width(label, SMALL_PX))
+        if x + width > WIDTH - MARGIN:
+            x, y = MARGIN, y + 22
         if key in COLOURS:
-            parts.append(f'<rect x="{x}" y="32" width="18" height="14" rx="3" fill="{COLOURS[key]}" '
+            parts.append(f'<rect x="{x}" y="{y}" width="18" height="14" rx="3" fill="{COLOURS[key]}" '
                          'stroke="#8a94a6"/>')
         elif key == "selected":
-            parts.append(f'<rect x="{x}" y="32" width="18" height="14" rx="3" fill="white" stroke="#1f6feb" '
+            parts.append(f'<rect x="{x}" y="{y}" width="18" height="14" rx="3" fill="white" stroke="#1f6feb" '
                          'stroke-width="3"/>')
         else:
             dash = ' stroke-dasharray="5 4"' if key == "part" else ' marker-end="url(#hood-arrow)"'
-            parts.append(f'<path d="M{x},39 h18" stroke="#7d8797" stroke-width="1.4"{dash}/>')
-        parts.append(f'<text x="{x + 24}" y="44" font-size="{SMALL_PX}">{text(label)}</text>')
-        x += 24 + int(text_width(label, SMALL_PX)) + 28
-    return "".join(parts)
+            parts.append(f'<path d="M{x},{y + 7} h18" stroke="#7d8797" stroke-width="1.4"{dash}/>')
+        parts.append(f'<text x="{x + 24}" y="{y + 12}" font-size="{SMALL_PX}">{text(label)}</text>')
+        x += width + 22
+    return "".join(parts), y + 30
+
+
+def _head(title: str, summary: str) -> str:
+    return (f'<text x="{MARGIN}" y="20" font-size="15" font-weight="bold">{text(title)}</text>'
+            f'<text x="{WIDTH - MARGIN}" y="20" font-size="{LABEL_PX}" text-anchor="end" fill="#3d4756">'
+            f'{text(summary)}</text>')
 
 
 def summary_text(hood: Neighbourhood) -> str:
@@ -286,8 +299,8 @@ def summary_text(hood: Neighbourhood) -> str:
     '1 个主题 · 1 topics; +3 后续 · dependents not shown'
     """
     shown = f"{len(hood.nodes)} 个主题 · {len(hood.nodes)} topics"
-    names = {"prerequisite": "前置 · prerequisites", "dependent": "后续 · dependents", "part": "子主题 · parts",
-             "whole": "所属 · wholes"}
+    names = {"prerequisite": "前置 · prerequisites", "dependent": "后续 · dependents",
+             "part": "子主题 · parts", "whole": "所属 · wholes"}
     hidden = ", ".join(f"+{count} {names[role]}" for role, count in hood.hidden)
     return f"{shown}; {hidden} not shown" if hidden else shown
 
@@ -296,7 +309,8 @@ def neighbourhood_svg(hood: Neighbourhood, mark: Highlight | None = None, path_t
     """The SVG element of ``hood`` with ``mark``'s known topics and goal coloured; the numbered path leads
     to ``path_to`` (a name, for the legend)."""
     mark = mark or Highlight()
-    pos, bands, height = layout(hood)
+    legend, head_h = _legend(path_to)
+    pos, bands, height = layout(hood, head_h)
     by_id = {n.id: n for n in hood.nodes}
     lanes = [_lane_svg(lane.stage, top, h, i % 2 == 0) for i, (lane, (top, h, _)) in enumerate(zip(hood.lanes, bands))]
     more = [_more_svg(lane.more, top, slots) for lane, (top, _, slots) in zip(hood.lanes, bands) if lane.more]
@@ -310,7 +324,8 @@ def neighbourhood_svg(hood: Neighbourhood, mark: Highlight | None = None, path_t
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
             f'viewBox="0 0 {WIDTH} {height}" font-family="{FONT}" role="img" aria-label="{text(heading)}">'
             '<defs>' + _markers() + '</defs>'
-            f'{_head(heading, summary_text(hood), path_to)}{"".join(lanes)}{"".join(edges)}{"".join(nodes)}{"".join(more)}'
+            f'{_head(heading, summary_text(hood))}{legend}'
+            f'{"".join(lanes)}{"".join(edges)}{"".join(nodes)}{"".join(more)}'
             '</svg>')
 
 
@@ -325,33 +340,3 @@ def neighbourhood_html(hood: Neighbourhood, mark: Highlight | None = None, path_
     return (f'<div class="graph-neighbourhood" data-nodes="{len(hood.nodes)}" '
             f'style="overflow-x:auto;border:1px solid #d0d7de;border-radius:6px">'
             f'{neighbourhood_svg(hood, mark, path_to)}</div>')
-
-
-def graph_picture(roadmap: Roadmap, focus: str = "", goal: str = "", known: Sequence[str] = (),
-                  whole: bool = False, limits: Limits = Limits()) -> tuple[str, str]:
-    """(HTML, notice) of the graph tab: the neighbourhood of ``focus`` (a topic name; else ``goal``), or the
-    whole graph when ``whole`` is set; ``known`` names are coloured and left off the numbered path."""
-    focus = focus or goal
-    if whole:
-        path = [s.topic.name for s in roadmap.study_path(goal, known=known)] if goal else []
-        mark = highlight_for(roadmap, known, path, goal, focus)
-        return graph_html(graph_svg(roadmap.graph, mark)), notice(
-            f"整个图谱 · The whole graph: {len(roadmap.graph)} topics.", "info")
-    if not focus:
-        return hint_html(["选择一个主题（或在「我的路径」里设定目标），查看学它之前要学什么、学完可以学什么。",
-                          "Pick a topic (or set a goal under My path) to see what leads to it and what it "
-                          f"leads to; tick “Show the whole graph” for all {len(roadmap.graph)} topics."]), ""
-    path, target = path_through(roadmap, focus, goal, known)
-    goal_id = roadmap.topic_id(goal) if goal else ""
-    mark = Highlight(frozenset(topic_ids(roadmap, known)), tuple(path), goal_id, roadmap.topic_id(focus))
-    hood = neighbourhood(roadmap, focus, path, limits)
-    note = ""
-    if hood.more:
-        note = notice(f"{summary_text(hood)} — 勾选「显示整个图谱」查看全部 · tick “Show the whole graph” to see "
-                      "them all.", "info")
-    return neighbourhood_html(hood, mark, str(roadmap.graph.nodes[target]["name"])), note
-
-
-def hint_html(lines: Sequence[str]) -> str:
-    """A short message in place of the picture (nothing selected yet)."""
-    return "".join(f"<p>{text(line)}</p>" for line in lines)

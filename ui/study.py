@@ -19,7 +19,7 @@ import gradio as gr
 
 from kb import Roadmap
 from kb.errors import RoadmapError
-from ui.neighbourhood_view import graph_picture
+from ui.graph_tab import graph_picture
 from ui.profiles import Profile, ProfileStore
 from ui.render import as_list, next_markdown, notice, path_markdown, topic_markdown
 

@@ -290,7 +290,7 @@ def test_graph_picture_marks_known_path_and_goal(rm: Roadmap, store: ProfileStor
     assert "反向传播" in html and "感知机" in html and "注意力机制" in html  # focus, a prerequisite, a dependent
     assert html.count('fill="#c8efc8"') >= 2  # 数学 known: green (and the legend)
     assert "#ffb3a7" in html and "#1f6feb" in html and "#ffd9a8" in html  # goal, selected, path
-    assert "study path to 注意力机制" in html
+    assert "path to 注意力机制" in html
     goal_html, _ = study.graph("ana")  # nothing picked: the goal's neighbourhood
     assert "「注意力机制」的周边" in goal_html
     whole, note = study.graph("ana", "反向传播", True)

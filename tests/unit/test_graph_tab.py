@@ -8,8 +8,9 @@ import networkx as nx
 import pytest
 
 from kb import Roadmap
+from ui.graph_tab import graph_picture
 from ui.neighbourhood import Limits, neighbourhood, path_through, stage_order
-from ui.neighbourhood_view import graph_picture, neighbourhood_svg, wrap
+from ui.neighbourhood_view import neighbourhood_svg, wrap
 
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> ${x} {{y}}'
 
@@ -26,13 +27,14 @@ def roadmap(edges: list[tuple[str, str, str]], stages: dict[str, str]) -> Roadma
 
 @pytest.fixture
 def course() -> Roadmap:
-    """basics → (python, maths) → ml → dl → {llm, vision}; llm → rag → agents; dl has parts; far is unrelated."""
+    """basics → (python, maths) → ml → dl → {llm, vision}; llm → rag → agents; dl has parts;
+    far is unrelated."""
     p = "prerequisite"
     edges = [("basics", "python", p), ("basics", "maths", p), ("python", "ml", p), ("maths", "ml", p),
              ("ml", "dl", p), ("dl", "llm", p), ("dl", "vision", p), ("llm", "rag", p), ("rag", "agents", p),
              ("layers", "dl", "part_of"), ("loss", "dl", "part_of"), ("tokens", "llm", p), ("far", "farther", p)]
-    stages = {"basics": "S1 基础", "python": "S1 基础", "maths": "S1 基础", "ml": "S2 机器学习", "dl": "S3 深度学习",
-              "layers": "S3 深度学习", "llm": "S4 大模型", "vision": "S4 大模型", "rag": "S4 大模型",
+    stages = {"basics": "S1 基础", "python": "S1 基础", "maths": "S1 基础", "ml": "S2 机器学习",
+              "dl": "S3 深度学习", "layers": "S3 深度学习", "llm": "S4 大模型", "vision": "S4 大模型", "rag": "S4 大模型",
               "agents": "S5 应用"}
     return roadmap(edges, stages)
 
@@ -151,7 +153,7 @@ def test_long_names_wrap_on_two_lines_within_the_box() -> None:
     assert wrap("大规模预训练语言模型与应用", 160) == ["大规模预训练语", "言模型与应用"]  # even lines
 
 
-@pytest.mark.parametrize("module", ["ui.neighbourhood", "ui.neighbourhood_view"])
+@pytest.mark.parametrize("module", ["ui.neighbourhood", "ui.neighbourhood_view", "ui.graph_tab"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib
