@@ -133,6 +133,15 @@ def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request
     focus = rm.topic("Transformer")
     before, after = {t.name for t in rm.prerequisites(focus.id)}, {t.name for t in rm.dependents(focus.id)}
     assert before and after, "the corpus should give Transformer prerequisites and dependents"
+    # a learner of their own (other tests set a goal on the default profile) who knows two topics
+    page.get_by_role("tab", name="我的路径 · My path").click()
+    page.locator("#profile input, #profile textarea").first.fill("graph-tab")
+    page.get_by_role("button", name="载入档案 · Load profile").click()
+    page.locator("#path-notice").get_by_text("Profile 'graph-tab' loaded").wait_for()
+    pick(page, "known", "Python", "Python")
+    pick(page, "known", "线性", "线性代数")
+    page.locator("#save").click()
+    page.locator("#path-notice").get_by_text("Saved profile 'graph-tab'").wait_for()
     page.get_by_role("tab", name="图谱 · Graph").click()
     page.locator("#graph").get_by_text("Pick a topic").wait_for()  # nothing drawn before a topic is picked
     assert page.locator("#graph svg, #graph img").count() == 0
@@ -145,6 +154,7 @@ def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request
     for name in (focus.name, sorted(shown & before)[0], sorted(shown & after)[0]):
         assert page.locator("#graph g.node text").filter(has_text=name).first.is_visible()
     assert 3 <= page.locator("#graph g.node").count() <= Limits().cap
+    assert page.locator("#graph g.node circle").count() >= 3  # the study path to Transformer, numbered
     assert page.locator("#graph img").count() == 0  # the whole graph waits until it is asked for
     box = page.locator("#graph .graph-neighbourhood")
     # at 1280 px the picture fits the page unscaled: no sideways scrolling, no zooming
@@ -153,7 +163,10 @@ def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request
     assert page.evaluate("() => document.querySelector('#graph svg').getBoundingClientRect().width") == WIDTH
     assert page.evaluate(OVERLAPS) == []  # every name inside its own box, no two boxes or labels overlapping
     page.locator("#topic-details").get_by_text(".txt").first.wait_for()
-    shot(page, "graph.png")
+    bottom = page.locator("#graph").bounding_box()["y"] + page.locator("#graph").bounding_box()["height"]
+    SHOTS.mkdir(exist_ok=True)  # the page down to the picture's end (the topic card below is text)
+    page.screenshot(path=str(SHOTS / "graph.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1280, "height": bottom + 16})
     page.locator("#graph-whole input").check()
     page.locator("#graph img").wait_for()
     page.wait_for_function("() => document.querySelector('#graph img').naturalWidth > 500")
