@@ -1,10 +1,10 @@
-"""What the graph tab shows: the neighbourhood of the picked topic (or the learner's goal), the whole
-graph when asked for, or a hint when nothing is picked yet.
+"""What the graph tab shows by default: the neighbourhood of the picked topic (or of the learner's goal),
+or a hint when there is neither.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph([("a", "b")]); nx.set_node_attributes(g, {"a": "A", "b": "B"}, "name")
 >>> nx.set_edge_attributes(g, "prerequisite", "kind"); nx.set_edge_attributes(g, [], "evidence")
->>> html, note = graph_picture(Roadmap(g), "B")
+>>> html, note = neighbourhood_picture(Roadmap(g), "B")
 >>> html.count('class="node"'), note
 (2, '')
 """
@@ -14,27 +14,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kb import Roadmap
-from ui.graph_view import Highlight, graph_html, graph_svg, highlight_for, topic_ids
+from ui.graph_view import Highlight, topic_ids
 from ui.neighbourhood import Limits, neighbourhood, path_through
 from ui.neighbourhood_view import neighbourhood_html, summary_text, text
 from ui.render import notice
 
 
-def graph_picture(roadmap: Roadmap, focus: str = "", goal: str = "", known: Sequence[str] = (),
-                  whole: bool = False, limits: Limits = Limits()) -> tuple[str, str]:
-    """(HTML, notice) of the graph tab: the neighbourhood of ``focus`` (a topic name; else ``goal``), or the
-    whole graph when ``whole`` is set; ``known`` names are coloured and left off the numbered path."""
+def neighbourhood_picture(roadmap: Roadmap, focus: str = "", goal: str = "", known: Sequence[str] = (),
+                          skip: Sequence[str] = (), limits: Limits = Limits()) -> tuple[str, str]:
+    """(HTML, notice) of the graph tab for topic ``focus`` (a name; else ``goal``), or a hint when there is
+    neither; ``known`` names are coloured green, they and ``skip`` are left off the numbered path."""
     focus = focus or goal
-    if whole:
-        path = [s.topic.name for s in roadmap.study_path(goal, known=known)] if goal else []
-        mark = highlight_for(roadmap, known, path, goal, focus)
-        return graph_html(graph_svg(roadmap.graph, mark)), notice(
-            f"整个图谱 · The whole graph: {len(roadmap.graph)} topics.", "info")
     if not focus:
         return hint_html(["选择一个主题（或在「我的路径」里设定目标），查看学它之前要学什么、学完可以学什么。",
                           "Pick a topic (or set a goal under My path) to see what leads to it and what it leads "
                           f"to; tick “Show the whole graph” for all {len(roadmap.graph)} topics."]), ""
-    path, target = path_through(roadmap, focus, goal, known)
+    path, target = path_through(roadmap, focus, goal, [*known, *skip])
     goal_id = roadmap.topic_id(goal) if goal else ""
     mark = Highlight(frozenset(topic_ids(roadmap, known)), tuple(path), goal_id, roadmap.topic_id(focus))
     hood = neighbourhood(roadmap, focus, path, limits)

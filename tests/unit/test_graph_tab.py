@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
 
 from kb import Roadmap
-from ui.graph_tab import graph_picture
+from ui.graph_tab import neighbourhood_picture
 from ui.neighbourhood import Limits, neighbourhood, path_through, stage_order
 from ui.neighbourhood_view import neighbourhood_svg, wrap
 
@@ -120,15 +121,22 @@ def test_node_count_is_capped_and_the_rest_counted() -> None:
     assert [n.id for n in hood.lanes[0].nodes] == [f"pre{i:02}" for i in range(limits.prerequisites)]
 
 
-def test_the_tab_shows_the_neighbourhood_until_the_whole_graph_is_asked_for() -> None:
+def test_the_tab_shows_a_neighbourhood_or_a_hint() -> None:
     rm = hub()
-    html, note = graph_picture(rm, "hub")
+    html, note = neighbourhood_picture(rm, "hub")
     assert "<svg" in html and html.count('class="node"') <= Limits().cap and "data:image" not in html
     assert "whole graph" in note  # the left-out topics are announced, with the way to see them
-    html, note = graph_picture(rm, "hub", whole=True)
-    assert "data:image/svg+xml" in html and "51 topics" in note
-    html, note = graph_picture(rm)
+    html, note = neighbourhood_picture(rm)
     assert "<svg" not in html and "Pick a topic" in html
+    html, _ = neighbourhood_picture(rm, "", goal="pre03")  # nothing picked: the goal's neighbourhood
+    assert "「PRE03」的周边" in html
+
+
+def test_skipped_topics_are_off_the_path_but_not_coloured_known(course: Roadmap) -> None:
+    html, _ = neighbourhood_picture(course, "ml", known=["python"], skip=["maths"])
+    boxes = dict(re.findall(r'<title>([A-Z]+)[^<]*</title><rect [^>]*fill="(#[0-9a-f]+)"', html))
+    assert boxes["PYTHON"] == "#c8efc8" and boxes["MATHS"] == "#f5f7fa" and boxes["ML"] == "#ffd9a8"
+    assert boxes["BASICS"] == "#f5f7fa"  # known through python: not a step either
 
 
 def test_names_are_text_never_markup() -> None:
@@ -136,7 +144,7 @@ def test_names_are_text_never_markup() -> None:
     g.add_node("x", name=EVIL, stage=EVIL)
     g.add_node("y", name="Y", stage="")
     g.add_edge("y", "x", kind="prerequisite", evidence=[])
-    html, _ = graph_picture(Roadmap(g), "x")
+    html, _ = neighbourhood_picture(Roadmap(g), "x")
     assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html
     assert "${" not in html and "{{" not in html  # no template placeholder survives either
     tree = ElementTree.fromstring(html)  # well-formed: the names cannot close a tag or an attribute
