@@ -176,6 +176,25 @@ def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request
     page.locator("#graph .graph-neighbourhood").wait_for()
 
 
+def test_every_corpus_topic_has_a_neighbourhood_without_overlaps(browser: Any, kb_dir: Path) -> None:
+    from kb import Roadmap
+    from ui.graph_tab import neighbourhood_picture
+    from ui.neighbourhood import Limits
+
+    rm = Roadmap.load(kb_dir)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    problems, sizes = {}, []
+    for topic in rm.topics():
+        html, _ = neighbourhood_picture(rm, topic.id, known=["Python"])
+        page.set_content(f'<div id="graph" style="width:1232px">{html}</div>')  # the width Gradio gives it
+        sizes.append(page.locator("#graph g.node").count())
+        problems.update({topic.name: found} if (found := page.evaluate(OVERLAPS)) else {})
+    context.close()
+    assert not problems, problems
+    assert min(sizes) >= 1 and max(sizes) <= Limits().cap
+
+
 #: Names that overflow their box, boxes that overlap, lane labels running into the boxes (as rendered).
 OVERLAPS = """() => {
   const r = el => el.getBoundingClientRect();
