@@ -1,10 +1,11 @@
 """The neighbourhood of one topic drawn as inline SVG in stage lanes, readable at 1280 px.
 
-One horizontal band per stage (label on the left), topics left to right in learning
-order and wrapped onto more rows, each box holding its full name on up to two lines
-at 14 px. Arrows run from what comes first to what comes next; study-path topics are
-orange with their step number, known ones green, the focus outlined in blue. A lane
-with topics that did not fit ends in a "+N more" box.
+One horizontal band per stage (label on the left), the focus mid-row in its lane and
+every other topic under the topics it links to (wrapped onto more rows past five), each
+box holding its name on up to two lines at 14 px. Arrows run from what comes first to
+what comes next, dashed lines join a part to its whole; study-path topics are orange
+with their step number, known ones green, the goal red, the focus outlined in blue. A
+lane with topics that did not fit ends in a "+N more" box.
 
 The SVG is inline (its names are page text a reader can select and a test can find)
 and carries text only: every name is escaped, ``{`` and ``$`` too, so neither markup
