@@ -21,6 +21,7 @@ import gradio as gr
 from kb import Roadmap
 from ui.backend import backend_for
 from ui.chat import NEXT_BUTTONS, ChatHandler
+from ui.graph_tab import CLICK_TO_FOCUS, clicked_topic
 from ui.profiles import ProfileStore
 from ui.render import choice
 from ui.study import StudyHandler
@@ -155,8 +156,9 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
 
 def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathParts, tab: gr.Tab) -> None:
     gr.Markdown("选择主题：图中是它的周边——学它之前要学什么、学完可以学什么、它的子主题——按学习阶段分行，"
-                "橙色编号为你的学习路径，绿色为已掌握。 · Pick a topic: what leads to it and what it leads to, "
-                "one row per stage, your study path numbered in orange, known topics green.")
+                "橙色编号为你的学习路径，绿色为已掌握；点击方框可转到该主题。 · Pick a topic: what leads to it and what "
+                "it leads to, one row per stage, your study path numbered in orange, known topics green; "
+                "click a box to centre on it.")
     topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True,
                         label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
     with gr.Row():
@@ -165,11 +167,12 @@ def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathPa
         refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh", scale=0,
                             min_width=240)
     note = gr.Markdown(elem_classes="notice", elem_id="graph-notice")
-    picture = gr.HTML(elem_id="graph")
+    picture = gr.HTML(elem_id="graph", js_on_load=CLICK_TO_FOCUS)
     details = gr.Markdown(elem_id="topic-details")  # below the picture: a long card must not push it away
     inputs, outputs = [path.profile, topic, whole], [picture, note]
     tab.select(study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
     refresh.click(study.graph, inputs, outputs, api_name="graph", concurrency_limit=PATH_CONCURRENCY)
     whole.change(study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+    picture.click(clicked_topic, None, topic, api_visibility="private")  # a click on a box re-centres on it
     topic.change(study.topic_details, topic, [details, note], api_name="topic_details", concurrency_limit=PATH_CONCURRENCY).then(
         study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)

@@ -12,6 +12,9 @@ or a hint when there is neither.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+import gradio as gr
 
 from kb import Roadmap
 from ui.graph_view import Highlight, topic_ids
@@ -43,3 +46,18 @@ def neighbourhood_picture(roadmap: Roadmap, focus: str = "", goal: str = "", kno
 def hint_html(lines: Sequence[str]) -> str:
     """A short message in place of the picture (nothing selected yet)."""
     return "".join(f"<p>{text(line)}</p>" for line in lines)
+
+
+#: The picture's own script (no document text in it): a click on a topic box asks to centre on that topic.
+CLICK_TO_FOCUS = """element.addEventListener('click', (event) => {
+  const box = event.target.closest('g.node');
+  if (box && box.dataset.name) trigger('click', {topic: box.dataset.name});
+});"""
+
+
+def clicked_topic(event: gr.EventData) -> Any:
+    """The topic named by a click on the picture (``CLICK_TO_FOCUS``), for the topic dropdown; no change
+    for a click beside the boxes."""
+    topic = (getattr(event, "_data", None) or {}).get("topic")
+    return topic if isinstance(topic, str) and topic else gr.skip()
+

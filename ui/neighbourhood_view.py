@@ -184,7 +184,8 @@ def _node_svg(node: Node, x: int, y: int, mark: Highlight) -> str:
              if node.step else "")
     role = f"（{ROLE_TEXT[node.role]}）" if ROLE_TEXT.get(node.role) else ""
     bold = ' font-weight="bold"' if focus else ""
-    return (f'<g class="node" data-role="{text(node.role)}"><title>{text(node.name + role)}</title>'
+    return (f'<g class="node" data-role="{text(node.role)}" data-name="{text(node.name)}" style="cursor:pointer">'
+            f'<title>{text(node.name + role)}</title>'
             f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="7" fill="{_fill(node, mark)}" '
             f'stroke="{stroke}" stroke-width="{width}"/>'
             f'<text text-anchor="middle" font-size="{FONT_PX}"{bold}>'

@@ -174,6 +174,11 @@ def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request
     shot(page, "graph-whole.png")
     page.locator("#graph-whole input").uncheck()
     page.locator("#graph .graph-neighbourhood").wait_for()
+    # a click on a prerequisite's box centres the picture (and the topic card) on it
+    other = sorted(shown & before)[0]
+    page.locator("#graph g.node", has=page.locator("text", has_text=other)).first.click()
+    page.locator("#graph svg[aria-label^='「" + other + "」']").wait_for()
+    page.locator("#topic-details h3", has_text=other).wait_for()
 
 
 def test_every_corpus_topic_has_a_neighbourhood_without_overlaps(browser: Any, kb_dir: Path) -> None:

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from kb import Roadmap
-from ui.graph_tab import neighbourhood_picture
+from ui.graph_tab import clicked_topic, neighbourhood_picture
 from ui.neighbourhood import Limits, neighbourhood, path_through, stage_order
 from ui.neighbourhood_view import neighbourhood_svg, wrap
 
@@ -168,3 +168,13 @@ def test_doctests(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_a_click_on_a_box_names_its_topic(course: Roadmap) -> None:
+    import gradio as gr
+
+    html, _ = neighbourhood_picture(course, "dl")
+    names = re.findall(r'<g class="node" [^>]*data-name="([^"]*)"', html)
+    assert sorted(names) == sorted(n.name for n in neighbourhood(course, "dl").nodes)
+    assert clicked_topic(gr.EventData(None, {"topic": "ML"})) == "ML"
+    assert clicked_topic(gr.EventData(None, {})) == gr.skip()  # a click beside the boxes changes nothing
