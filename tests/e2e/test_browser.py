@@ -195,7 +195,20 @@ def test_every_corpus_topic_has_a_neighbourhood_without_overlaps(browser: Any, k
         page.set_content(f'<div id="graph" style="width:1232px">{html}</div>')  # the width Gradio gives it
         sizes.append(page.locator("#graph g.node").count())
         problems.update({topic.name: found} if (found := page.evaluate(OVERLAPS)) else {})
+    # a hostile topic name and stage, parsed as a page (where even <script> would run): text only
+    import networkx as nx
+
+    evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    g = nx.DiGraph()
+    g.add_node("x", name=evil, stage=evil)
+    g.add_node("y", name="y" + evil, stage="")
+    g.add_edge("y", "x", kind="prerequisite", evidence=[])
+    html, _ = neighbourhood_picture(Roadmap(g), "x")
+    page.set_content(f'<div id="graph">{html}</div>')
+    page.locator("#graph g.node text", has_text="window.__pwned=1").first.wait_for()  # shown as text …
+    pwned = page.evaluate("window.__pwned")
     context.close()
+    assert pwned is None  # … never run
     assert not problems, problems
     assert min(sizes) >= 1 and max(sizes) <= Limits().cap
 
