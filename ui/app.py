@@ -20,6 +20,7 @@ import gradio as gr
 
 from kb import Roadmap
 from ui.chat import NEXT_BUTTONS, ChatHandler
+from ui.graph_tab import CLICK_TO_FOCUS, clicked_topic
 from ui.profiles import ProfileStore
 from ui.render import choice
 from ui.study import StudyHandler
@@ -153,15 +154,24 @@ def _path_tab(study: StudyHandler, choices: list[tuple[str, str]], profile: str)
 
 
 def _graph_tab(study: StudyHandler, choices: list[tuple[str, str]], path: PathParts, tab: gr.Tab) -> None:
-    gr.Markdown("前置知识图谱：从上到下是学习顺序；绿色为已掌握，橙色为当前路径，红色为目标；选择主题查看详情。"
-                " · Learning order runs top to bottom; known topics green, your path orange, the goal red.")
+    gr.Markdown("选择主题：图中是它的周边——学它之前要学什么、学完可以学什么、它的子主题——按学习阶段分行，"
+                "橙色编号为你的学习路径，绿色为已掌握；点击方框可转到该主题。 · Pick a topic: what leads to it and what "
+                "it leads to, one row per stage, your study path numbered in orange, known topics green; "
+                "click a box to centre on it.")
     topic = gr.Dropdown(choices=choices, value=None, filterable=True, allow_custom_value=True,
                         label="主题 · Topic (aliases, sources, prerequisites, dependents)", elem_id="graph-topic")
-    details = gr.Markdown(elem_id="topic-details")
-    refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh")
-    picture = gr.HTML(elem_id="graph")
-    note = gr.Markdown(elem_classes="notice")
-    tab.select(study.graph, [path.profile, topic], [picture, note], api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
-    refresh.click(study.graph, [path.profile, topic], [picture, note], api_name="graph", concurrency_limit=PATH_CONCURRENCY)
+    with gr.Row():
+        whole = gr.Checkbox(False, label="显示整个图谱 · Show the whole graph", elem_id="graph-whole", scale=0,
+                            min_width=340)
+        refresh = gr.Button("刷新图谱 · Refresh the picture", size="sm", elem_id="graph-refresh", scale=0,
+                            min_width=240)
+    note = gr.Markdown(elem_classes="notice", elem_id="graph-notice")
+    picture = gr.HTML(elem_id="graph", js_on_load=CLICK_TO_FOCUS)
+    details = gr.Markdown(elem_id="topic-details")  # below the picture: a long card must not push it away
+    inputs, outputs = [path.profile, topic, whole], [picture, note]
+    tab.select(study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+    refresh.click(study.graph, inputs, outputs, api_name="graph", concurrency_limit=PATH_CONCURRENCY)
+    whole.change(study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+    picture.click(clicked_topic, None, topic, api_visibility="private")  # a click on a box re-centres on it
     topic.change(study.topic_details, topic, [details, note], api_name="topic_details", concurrency_limit=PATH_CONCURRENCY).then(
-        study.graph, [path.profile, topic], [picture, note], api_visibility="private", concurrency_limit=PATH_CONCURRENCY)
+        study.graph, inputs, outputs, api_visibility="private", concurrency_limit=PATH_CONCURRENCY)

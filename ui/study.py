@@ -19,6 +19,7 @@ import gradio as gr
 
 from kb import Roadmap
 from kb.errors import RoadmapError
+from ui.graph_tab import neighbourhood_picture
 from ui.graph_view import graph_html, graph_svg, highlight_for
 from ui.profiles import Profile, ProfileStore
 from ui.render import as_list, next_markdown, notice, path_markdown, topic_markdown
@@ -128,11 +129,17 @@ class StudyHandler:
         return topic_markdown(t, relations), ""
 
     @shown_errors("")
-    def graph(self, name: str, selected: str | None = None) -> tuple[str, str]:
-        """(HTML of the graph picture with the profile's known topics and path coloured, notice)."""
+    def graph(self, name: str, selected: str | None = None, whole: bool = False) -> tuple[str, str]:
+        """(HTML of the graph tab, notice): the picked topic's (else the goal's) neighbourhood, or the whole
+        graph when ``whole`` is ticked; the profile's known topics and path coloured in both."""
         p = self.profiles.load(name)
+        goal = p.goal if p.goal in self.names else ""
+        if not whole:
+            return neighbourhood_picture(self.roadmap, selected or goal, goal, self._valid(p.known),
+                                         self._valid(p.skip))
         path: list[str] = []
         if p.goal in self.names:
             path = [s.topic.name for s in self.roadmap.study_path(p.goal, known=self._valid([*p.known, *p.skip]))]
         mark = highlight_for(self.roadmap, p.known, path, p.goal if p.goal in self.names else "", selected or "")
-        return graph_html(graph_svg(self.roadmap.graph, mark)), ""
+        return graph_html(graph_svg(self.roadmap.graph, mark)), notice(
+            f"整个图谱 · The whole graph: {len(self.roadmap.graph)} topics.", "info")

@@ -124,17 +124,110 @@ def test_mark_known_and_get_a_path_that_survives_a_reload(page: Any) -> None:
     page.locator("#known").get_by_text("线性代数").first.wait_for()  # the saved profile came back
 
 
-def test_graph_tab_draws_the_roadmap_and_shows_a_topic(page: Any) -> None:
+def test_graph_tab_shows_a_readable_neighbourhood_and_the_whole_graph_on_request(page: Any, kb_dir: Path) -> None:
+    from kb import Roadmap
+    from ui.neighbourhood import Limits
+    from ui.neighbourhood_view import WIDTH
+
+    rm = Roadmap.load(kb_dir)
+    focus = rm.topic("Transformer")
+    before, after = {t.name for t in rm.prerequisites(focus.id)}, {t.name for t in rm.dependents(focus.id)}
+    assert before and after, "the corpus should give Transformer prerequisites and dependents"
+    # a learner of their own (other tests set a goal on the default profile) who knows two topics
+    page.get_by_role("tab", name="我的路径 · My path").click()
+    page.locator("#profile input, #profile textarea").first.fill("graph-tab")
+    page.get_by_role("button", name="载入档案 · Load profile").click()
+    page.locator("#path-notice").get_by_text("Profile 'graph-tab' loaded").wait_for()
+    pick(page, "known", "Python", "Python")
+    pick(page, "known", "线性", "线性代数")
+    page.locator("#save").click()
+    page.locator("#path-notice").get_by_text("Saved profile 'graph-tab'").wait_for()
     page.get_by_role("tab", name="图谱 · Graph").click()
-    image = page.locator("#graph img")
-    image.wait_for()
+    page.locator("#graph").get_by_text("Pick a topic").wait_for()  # nothing drawn before a topic is picked
+    assert page.locator("#graph svg, #graph img").count() == 0
+    pick(page, "graph-topic", "Transformer", "Transformer")
+    page.locator("#graph .graph-neighbourhood").wait_for()
+    boxes = page.locator("#graph g.node text")
+    page.locator("#graph g.node text", has_text=focus.name).first.wait_for()
+    shown = {text.strip() for text in boxes.all_text_contents()}
+    assert focus.name in shown and shown & before and shown & after, (shown, before, after)
+    for name in (focus.name, sorted(shown & before)[0], sorted(shown & after)[0]):
+        assert page.locator("#graph g.node text").filter(has_text=name).first.is_visible()
+    assert 3 <= page.locator("#graph g.node").count() <= Limits().cap
+    assert page.locator("#graph g.node circle").count() >= 3  # the study path to Transformer, numbered
+    assert page.locator("#graph img").count() == 0  # the whole graph waits until it is asked for
+    box = page.locator("#graph .graph-neighbourhood")
+    # at 1280 px the picture fits the page unscaled: no sideways scrolling, no zooming
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), \
+        box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert page.evaluate("() => document.querySelector('#graph svg').getBoundingClientRect().width") == WIDTH
+    assert page.evaluate(OVERLAPS) == []  # every name inside its own box, no two boxes or labels overlapping
+    page.locator("#topic-details").get_by_text(".txt").first.wait_for()
+    bottom = page.locator("#graph").bounding_box()["y"] + page.locator("#graph").bounding_box()["height"]
+    SHOTS.mkdir(exist_ok=True)  # the page down to the picture's end (the topic card below is text)
+    page.screenshot(path=str(SHOTS / "graph.png"), full_page=True,
+                    clip={"x": 0, "y": 0, "width": 1280, "height": bottom + 16})
+    page.locator("#graph-whole input").check()
+    page.locator("#graph img").wait_for()
     page.wait_for_function("() => document.querySelector('#graph img').naturalWidth > 500")
-    pick(page, "graph-topic", "多头", "多头注意力")
-    details = page.locator("#topic-details")
-    details.get_by_text("自注意力机制").first.wait_for()
-    assert ".txt" in details.inner_text()
-    page.wait_for_timeout(500)  # the picture is redrawn with the topic selected
-    shot(page, "graph.png")
+    assert page.locator("#graph .graph-neighbourhood").count() == 0
+    shot(page, "graph-whole.png")
+    page.locator("#graph-whole input").uncheck()
+    page.locator("#graph .graph-neighbourhood").wait_for()
+    # a click on a prerequisite's box centres the picture (and the topic card) on it
+    other = sorted(shown & before)[0]
+    page.locator("#graph g.node", has=page.locator("text", has_text=other)).first.click()
+    page.locator("#graph svg[aria-label^='「" + other + "」']").wait_for()
+    page.locator("#topic-details h3", has_text=other).wait_for()
+
+
+def test_every_corpus_topic_has_a_neighbourhood_without_overlaps(browser: Any, kb_dir: Path) -> None:
+    from kb import Roadmap
+    from ui.graph_tab import neighbourhood_picture
+    from ui.neighbourhood import Limits
+
+    rm = Roadmap.load(kb_dir)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    problems, sizes = {}, []
+    for topic in rm.topics():
+        html, _ = neighbourhood_picture(rm, topic.id, known=["Python"])
+        page.set_content(f'<div id="graph" style="width:1232px">{html}</div>')  # the width Gradio gives it
+        sizes.append(page.locator("#graph g.node").count())
+        problems.update({topic.name: found} if (found := page.evaluate(OVERLAPS)) else {})
+    # a hostile topic name and stage, parsed as a page (where even <script> would run): text only
+    import networkx as nx
+
+    evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
+    g = nx.DiGraph()
+    g.add_node("x", name=evil, stage=evil)
+    g.add_node("y", name="y" + evil, stage="")
+    g.add_edge("y", "x", kind="prerequisite", evidence=[])
+    html, _ = neighbourhood_picture(Roadmap(g), "x")
+    page.set_content(f'<div id="graph">{html}</div>')
+    page.locator("#graph g.node text", has_text="window.__pwned=1").first.wait_for()  # shown as text …
+    pwned = page.evaluate("window.__pwned")
+    context.close()
+    assert pwned is None  # … never run
+    assert not problems, problems
+    assert min(sizes) >= 1 and max(sizes) <= Limits().cap
+
+
+#: Names that overflow their box, boxes that overlap, lane labels running into the boxes (as rendered).
+OVERLAPS = """() => {
+  const r = el => el.getBoundingClientRect();
+  const inside = (a, b) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const boxes = [...document.querySelectorAll('#graph g.node, #graph g.more')].map(g =>
+      [g.querySelector('title') ? g.querySelector('title').textContent : 'more', r(g.querySelector('rect')),
+       r(g.querySelector('rect + text'))]);
+  const bad = boxes.filter(([, rect, label]) => !inside(label, rect)).map(([name]) => 'overflows: ' + name);
+  boxes.forEach(([a, ra], i) => boxes.slice(i + 1).forEach(([b, rb]) => {
+      if (meet(ra, rb)) bad.push('overlap: ' + a + ' / ' + b); }));
+  document.querySelectorAll('#graph text.lane').forEach(lane => boxes.forEach(([name, rect]) => {
+      if (meet(r(lane), rect)) bad.push('lane label over: ' + name); }));
+  return bad;
+}"""
 
 
 def test_script_in_a_document_never_runs(page: Any) -> None:

@@ -221,8 +221,17 @@ def test_a_topic_in_two_states_keeps_the_first() -> None:
 
 def test_graph_picture_marks_known_path_and_goal(rm: Roadmap, store: ProfileStore) -> None:
     store.save(Profile(name="ana", known=("数学",), goal="注意力机制"))
-    html, note = StudyHandler(rm, store).graph("ana", "神经网络")
-    assert html.startswith("<div") and "data:image/svg+xml" in html and note == ""
+    study = StudyHandler(rm, store)
+    html, note = study.graph("ana", "反向传播")  # on the way to the goal
+    assert html.startswith('<div class="graph-neighbourhood"') and "<svg" in html and "data:image" not in html
+    assert "反向传播" in html and "感知机" in html and "注意力机制" in html  # focus, a prerequisite, a dependent
+    assert html.count('fill="#c8efc8"') >= 2  # 数学 known: green (and the legend)
+    assert "#ffb3a7" in html and "#1f6feb" in html and "#ffd9a8" in html  # goal, selected, path
+    assert "path to 注意力机制" in html
+    goal_html, _ = study.graph("ana")  # nothing picked: the goal's neighbourhood
+    assert "「注意力机制」的周边" in goal_html
+    whole, note = study.graph("ana", "反向传播", True)
+    assert "data:image/svg+xml" in whole and "whole graph" in note
     svg = graph_svg(rm.graph, highlight_for(rm, ["数学"], ["反向传播", "注意力机制"], "注意力机制", "神经网络"))
     assert svg.count("#c8efc8") >= 2  # known fill (legend + 数学)
     assert "#ffb3a7" in svg and "#1f6feb" in svg  # goal fill, selected stroke
