@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from ingest.clean import Line
 from ingest.names import clean_title
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 STAGE_TITLE = re.compile(r"^(?:第[一二三四五六七八九十百\d]+阶段|[一二三四五六七八九十]+[、.．])")
 ITEM_LEVEL = 10  # list items sit below every heading level
+#: List items nested deeper than this stay text of the deepest item: real roadmaps nest a few
+#: levels, and every later step walks a section's ancestors.
+MAX_LIST_DEPTH = 16
 
 
 @dataclass(eq=False)
@@ -52,9 +55,11 @@ class Section:
 
     def walk(self) -> Iterator[Section]:
         """Every section below this one, in document order."""
-        for child in self.children:
-            yield child
-            yield from child.walk()
+        stack = list(reversed(self.children))  # a stack, not recursion: lists nest arbitrarily deep
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
 
     def find(self, title: str) -> Section | None:
         """The first section below this one with ``title``."""
@@ -97,6 +102,7 @@ class ParsedDocument:
 
     root: Section
     mermaid: list[Mermaid] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  #: what the parser left out, for the ingest report
 
     def walk(self) -> Iterator[Section]:
         """Every section in document order."""
@@ -113,7 +119,9 @@ def parse_sections(lines: list[Line], title: str = "") -> ParsedDocument:
     for line in lines:
         parser.feed(line)
     parser.close()
-    return ParsedDocument(parser.root, parser.mermaid)
+    warnings = [f"list items nested more than {MAX_LIST_DEPTH} levels deep (first at line {parser.too_deep}) "
+                "are kept as text of the item above, not as topics"] if parser.too_deep else []
+    return ParsedDocument(parser.root, parser.mermaid, warnings)
 
 
 class _Parser:
@@ -126,6 +134,7 @@ class _Parser:
         self.formula = False
         self.mermaid: list[Mermaid] = []
         self.seen_h1 = False
+        self.too_deep = 0  # first line of a list item nested beyond MAX_LIST_DEPTH
 
     @property
     def current(self) -> Section:
@@ -143,7 +152,7 @@ class _Parser:
             self.formula = True
             return self.current.body.append(line)
         if heading := HEADING.match(text):
-            return self._heading(line, len(heading.group(1)), heading.group(2))
+            return self._heading(line, len(heading.group(1)), heading_text(heading.group(2)))
         if item := ITEM.match(text):
             return self._item(line, item)
         if text.strip() and self.items and not text.startswith((" ", "\t")):
@@ -180,7 +189,9 @@ class _Parser:
         while self.items and self.items[-1][0] >= indent:
             self.items.pop()
         label = BOLD_LABEL.match(rest.strip())
-        if not label:
+        if not label or len(self.items) >= MAX_LIST_DEPTH:
+            if label and not self.too_deep:
+                self.too_deep = line.number
             return self.current.body.append(line)
         name = clean_title(label.group(1)) + label.group(2)
         section = Section(
@@ -194,9 +205,24 @@ class _Parser:
         _set_end_lines(self.root)
 
 
-def _set_end_lines(section: Section) -> int:
-    last = max([section.line] + [line.number for line in section.body])
-    for child in section.children:
-        last = max(last, _set_end_lines(child))
-    section.end_line = last
-    return last
+def heading_text(text: str) -> str:
+    """A heading's text without its optional closing ``#`` sequence (what follows ``## ``).
+
+    String methods, not a regex: a lazy pattern backtracks quadratically over a long run of
+    blanks or ``#``.
+
+    >>> heading_text("自注意力 ##  "), heading_text("C#"), heading_text("##")
+    ('自注意力', 'C#', '##')
+    """
+    stripped = text.rstrip()
+    body = stripped.rstrip("#")
+    if body and body[-1].isspace():  # a closing sequence follows a blank (CommonMark)
+        return body.rstrip()
+    return stripped
+
+
+def _set_end_lines(root: Section) -> None:
+    # Reversed document order visits every child before its parent, without recursion.
+    for section in reversed([root, *root.walk()]):
+        own = max([section.line] + [line.number for line in section.body])
+        section.end_line = max([own] + [child.end_line for child in section.children])

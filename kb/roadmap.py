@@ -20,12 +20,12 @@ import networkx as nx
 
 from kb import paths
 from kb.errors import RoadmapError, UnknownTopicError
-from kb.graph import edge_from_graph, graph_from_json, topic_from_node
+from kb.graph import edge_from_graph, topic_from_node
 from kb.lookup import MentionIndex, closest
 from kb.model import Edge, Evidence, Step, Topic
 from kb.settings import default_kb_dir
 from kb.text import is_typo, name_key
-from kb.store import GRAPH, read_json, read_manifest, resolve
+from kb.store import read_graph, read_manifest, resolve
 from kb.wording import describe_reason, describe_link
 
 
@@ -43,7 +43,7 @@ class Roadmap:
         """Load the knowledge base at ``kb_dir`` (default: the per-user one, ``kb.settings.default_kb_dir()``)."""
         version_dir = resolve(Path(kb_dir) if kb_dir is not None else default_kb_dir())
         manifest = read_manifest(version_dir)
-        return cls(graph_from_json(read_json(version_dir / GRAPH)), manifest, version_dir)
+        return cls(read_graph(version_dir), manifest, version_dir)
 
     # -- lookup -------------------------------------------------------------------------------
 
