@@ -58,6 +58,7 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     per_doc = [document_topics(d.name, parsed[d.name], i) for i, d in enumerate(docs)]
     arrows = {dt.name: _mermaid_candidates(dt) for dt in per_doc}
     groups = merge_candidates([c for dt in per_doc for c in dt.candidates])
+    _drop_term_mentions(per_doc, groups)
     _add_text_aliases(per_doc, groups)
     topics = add_english_aliases(build_topics(groups, _summaries(groups)), load_glossary())
     mentions = mention_index(topics.values())
@@ -66,6 +67,29 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     chunks = [c for dt in per_doc for c in _chunks(dt, titles[dt.name], mentions)]
     order = {tid: (members[0].order, members[0].line) for tid, members in groups.items()}
     return Analysis(topics, kept, dropped, chunks, titles, order)
+
+
+def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:
+    """A term that names a topic some heading, item or diagram node stands for is a mention of that
+    topic, not a part of the section it is named in (扩散模型 given as an example under 概率论)."""
+    mentions = {id(c) for members in groups.values() if any(m.owner is None for m in members)
+                for c in members if c.owner is not None}
+    for tid in list(groups):
+        groups[tid] = [c for c in groups[tid] if id(c) not in mentions]
+    for dt in per_doc:
+        dt.candidates = [c for c in dt.candidates if id(c) not in mentions]
+
+
+def _absorb_terms(groups: dict[str, list[Candidate]], by_key: dict[str, str], source: str, target: str) -> bool:
+    """Move a topic made only of listed terms ("Self-Attention" in a list) into the topic the text glosses
+    it as (自注意力机制(Self-Attention)); False when ``source`` is a topic in its own right."""
+    if source == target or any(c.owner is None for c in groups[source]):
+        return False
+    for c in groups.pop(source):
+        c.topic_id = target
+        groups[target].append(c)
+        by_key[topic_key(c.name)] = target
+    return True
 
 
 def _mermaid_candidates(dt: DocumentTopics) -> list[MermaidArrow]:
@@ -92,9 +116,11 @@ def _add_text_aliases(per_doc: list[DocumentTopics], groups: dict[str, list[Cand
                 for run, gloss in text_aliases(text):
                     suffix = next((run[i:] for i in range(len(run) - 1)
                                    if (i == 0 or run[i - 1] in ALIAS_BOUNDARY) and topic_key(run[i:]) in by_key), "")
-                    if not suffix or topic_key(gloss) in by_key:
+                    if not suffix:
                         continue
                     tid = by_key[topic_key(suffix)]
+                    if topic_key(gloss) in by_key and not _absorb_terms(groups, by_key, by_key[topic_key(gloss)], tid):
+                        continue
                     if any(topic_key(gloss) == topic_key(a) for c in groups[tid] for a in c.aliases):
                         continue
                     groups[tid].append(Candidate(suffix, (gloss,), dt.name, section, line,

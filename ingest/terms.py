@@ -1,0 +1,118 @@
+"""Terms named inside a section: list items' descriptions, parenthesised examples, bold words, table rows.
+
+A roadmap names most of its subjects in passing — ``Python 编程：变量、函数、面向对象``, ``框架（如 PyTorch、
+TensorFlow）``, ``Key ideas: **gradient descent**``, a table of tools. Each such term becomes a topic that is
+part of the section it is named in. Sentences are not terms: a piece must read as a name
+(``names.is_name_like``), and an enumeration must have at least two members.
+
+>>> list_terms("矩阵运算、特征值、张量等（大模型的核心是矩阵计算）。")
+['矩阵运算', '特征值', '张量']
+>>> list_terms("AI领域的主流语言，需熟悉NumPy、Pandas等库。")
+['NumPy', 'Pandas']
+>>> list_terms("mean, variance, hypothesis tests"), list_terms("让模型调用你写的函数")
+(['mean', 'variance', 'hypothesis tests'], [])
+>>> example_terms("深度学习框架（如PyTorch、TensorFlow）"), example_terms("index them (for example with FAISS or Qdrant)")
+(['PyTorch', 'TensorFlow'], ['FAISS', 'Qdrant'])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ingest.names import PAREN, is_name_like
+from ingest.sections import Section
+
+EXAMPLES = re.compile(
+    r"[（(]\s*(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*([^（）()]+)[）)]",
+    re.IGNORECASE,
+)
+CLAUSE = re.compile(r"[，,；;。]\s*")
+ENUMERATION = re.compile(r"\s*、\s*|(?<=[A-Za-z0-9])\s*(?:和|与|及|或)\s*(?=[A-Za-z])|\s+(?:and|or)\s+|\s*/\s*(?=[A-Za-z])")
+LEAD = re.compile(r"^(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|and|or|with|the)\s*",
+                  re.IGNORECASE)
+TRAIL = re.compile(r"(?:\s*等+|\s*etc\.?)$|(?<=[A-Za-z0-9])\s*(?:等)?\s*(?:[一两二三四五六七八九十几]个)?\s*(?:库|工具)$")
+BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MAX_CJK = 10  # a listed term is short; a longer piece is a clause
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term named inside a section."""
+
+    name: str  #: as written, e.g. "Tokenizer（分词器）"
+    line: int  #: line it is named on
+
+
+def _piece(text: str) -> str:
+    text = text.strip().strip("`*\"'“”‘’")
+    for _ in range(2):
+        text = TRAIL.sub("", LEAD.sub("", text)).strip()
+    return text
+
+
+def _name(text: str) -> bool:
+    return is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
+
+
+def list_terms(text: str) -> list[str]:
+    """Members of the enumerations in ``text``: pieces joined by 、 (or commas in a list of names)."""
+    clauses = [c for c in CLAUSE.split(PAREN.sub(" ", text)) if c.strip()]
+    found: list[str] = []
+    singles: list[str] = []
+    for clause in clauses:
+        pieces = [_piece(p) for p in ENUMERATION.split(clause) if p and p.strip()]
+        if len(pieces) >= 2:
+            found += [p for p in pieces if _name(p)]
+        elif pieces:
+            singles.append(pieces[0])
+    if len(singles) >= 2 and all(_name(s) for s in singles) and not found:
+        found = singles  # "mean, variance, hypothesis tests": a comma list of names
+    return list(dict.fromkeys(found))
+
+
+def example_terms(text: str) -> list[str]:
+    """Terms given as examples in parentheses: ``（如 A、B）``, ``(e.g. A, B)``, ``(for example with A or B)``."""
+    found: list[str] = []
+    for inner in EXAMPLES.findall(text):
+        pieces = [_piece(p) for p in re.split(r"[、，,/]|\s*(?:或|和|与|及)\s*|\s+(?:or|and)\s+", inner) if p.strip()]
+        found += [p for p in pieces if _name(p)]
+    return list(dict.fromkeys(found))
+
+
+def section_terms(section: Section) -> Iterator[Term]:
+    """Every term named in ``section`` itself (its title's examples, its description, its body lines)."""
+    for name in example_terms(section.raw) + list_terms(section.description) + example_terms(section.description):
+        yield Term(name, section.line)
+    if section.kind == "item" and not section.bold and not section.description:
+        yield from (Term(n, section.line) for n in _pair(section.title))
+    header = True
+    for line in section.body:
+        text = line.text.strip()
+        if TABLE_RULE.match(text):
+            header = False
+            continue
+        if text.startswith("|"):
+            if not header:
+                yield from (Term(n, line.number) for n in _table_term(text))
+            continue
+        header = True
+        names = example_terms(text) + [b for b in BOLD.findall(text) if _name(_piece(b))]
+        yield from (Term(_piece(n), line.number) for n in names)
+
+
+def _pair(title: str) -> list[str]:
+    """``Embedding 与向量检索``: a plain list item naming two things names each of them."""
+    parts = re.split(r"\s*(?:与|和|及)\s*|\s+(?:and|&)\s+", title)
+    return parts if len(parts) == 2 and all(_name(p) and len(p) >= 2 for p in parts) else []
+
+
+def _table_term(row: str) -> list[str]:
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    first = cells[0].replace("**", "").strip() if cells else ""
+    if not first or LINK.search(first) or "http" in first:
+        return []
+    return [first] if _name(first) else []
