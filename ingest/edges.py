@@ -39,7 +39,7 @@ def part_of_edges(doc: DocumentTopics) -> Iterator[Edge]:
     for cand in doc.candidates:
         if cand.section is not None:
             above = list(cand.section.ancestors())
-        elif cand.owner is not None:  # a term: part of the section it is named in, or of what encloses it
+        elif cand.owner is not None and not cand.loose:  # a term: part of the section it is named in
             above = [cand.owner, *cand.owner.ancestors()]
         else:
             continue

@@ -7,6 +7,8 @@ merge topics → link aliases → extract edges → make acyclic → chunk.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.chunks import chunk_document
@@ -15,10 +17,11 @@ from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
-from ingest.names import is_latin, topic_key
+from ingest.names import is_latin, normalize, topic_key
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
+from ingest.sequence import sequence_edges
 from ingest.topics import (Candidate, DocumentTopics, build_topics, document_topics, heading_path,
                            merge_candidates, text_aliases)
 from kb.lookup import MentionIndex
@@ -62,7 +65,7 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     _add_text_aliases(per_doc, groups)
     topics = add_english_aliases(build_topics(groups, _summaries(groups)), load_glossary())
     mentions = mention_index(topics.values())
-    edges = merge_edges(_all_edges(per_doc, arrows, groups, mentions))
+    edges = merge_edges(_all_edges(per_doc, arrows, groups, mentions, topics))
     kept, dropped = make_acyclic(edges)
     chunks = [c for dt in per_doc for c in _chunks(dt, titles[dt.name], mentions)]
     order = {tid: (members[0].order, members[0].line) for tid, members in groups.items()}
@@ -78,6 +81,16 @@ def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Ca
         groups[tid] = [c for c in groups[tid] if id(c) not in mentions]
     for dt in per_doc:
         dt.candidates = [c for c in dt.candidates if id(c) not in mentions]
+        owners: dict[str, set[int]] = defaultdict(set)
+        for c in dt.candidates:
+            if c.owner is not None:
+                owners[c.topic_id].add(id(_owner_topic(dt, c.owner)))
+        for c in dt.candidates:  # "（如softmax函数）" under two different layers: an example, not a part of either
+            c.loose = c.owner is not None and len(owners[c.topic_id]) >= 2
+
+
+def _owner_topic(dt: DocumentTopics, section: Section) -> object:
+    return next((c for s in [section, *section.ancestors()] if (c := dt.candidate_of(s))), None)
 
 
 def _absorb_terms(groups: dict[str, list[Candidate]], by_key: dict[str, str], source: str, target: str) -> bool:
@@ -166,16 +179,41 @@ def mention_index(topics: object) -> MentionIndex:
 
 
 def _all_edges(per_doc: list[DocumentTopics], arrows: dict[str, list[MermaidArrow]],
-               groups: dict[str, list[Candidate]], mentions: MentionIndex) -> list[Edge]:
+               groups: dict[str, list[Candidate]], mentions: MentionIndex, topics: dict[str, Topic]) -> list[Edge]:
     label_topic = {c.name: tid for tid, members in groups.items() for c in members}
     edges: list[Edge] = []
     for dt in per_doc:
+        edges += sequence_edges(dt, _step_resolver(topics, mentions, dt.name))
         edges += part_of_edges(dt)
         edges += sibling_edges(dt)
         edges += stage_edges(dt)
         edges += mermaid_edges(dt.name, arrows[dt.name], label_topic)
         edges += cue_edges(dt, mentions)
     return edges
+
+
+def _step_resolver(topics: dict[str, Topic], mentions: MentionIndex, document: str) -> Callable[[str, bool], str]:
+    """The topic a step of a written chain names: a name or alias (this document's topics first), the one
+    topic mentioned in it, or the one topic of this document whose name contains it ("Retriever")."""
+    own = [t for t in topics.values() if any(s.document == document for s in t.sources)]
+    names: dict[str, str] = {}
+    for topic in own + list(topics.values()):
+        for name in topic.names:
+            names.setdefault(normalize(name), topic.id)
+
+    def resolve(text: str, whole: bool) -> str:
+        key = normalize(text)
+        if not key:
+            return ""
+        if key in names:
+            return names[key]
+        found = mentions.topic_ids(text)
+        if found and (len(found) == 1 or not whole):
+            return found[0]
+        containing = {t.id for t in own for n in t.names if whole and len(key) >= 3 and key in normalize(n)}
+        return containing.pop() if len(containing) == 1 else ""
+
+    return resolve
 
 
 def _chunks(dt: DocumentTopics, title: str, mentions: MentionIndex) -> list[Chunk]:

@@ -38,6 +38,7 @@ class Candidate:
     owner: Section | None = None  # for a term named inside a section: that section
     parent: str = ""  # name of the enclosing topic in the document ("" at the top)
     key: str = ""  # merge key; a short generic name seen under several parents is qualified by its parent
+    loose: bool = False  # a term the document names under several sections: part of none of them
 
 
 @dataclass
