@@ -134,6 +134,9 @@ def _fill_report(report: IngestReport, docs: list[RawDocument], analysis: Analys
     chunks = Counter(c.document for c in analysis.chunks)
     report.documents = [{"name": d.name, "title": analysis.titles[d.name], "sha256": d.sha256,
                          "topics": per_doc[d.name], "chunks": chunks[d.name]} for d in docs]
+    report.warnings += analysis.warnings
+    report.warnings += [f"{d.name}: none of its text is searchable (no passage outside headings); "
+                        "check its line breaks and heading marks." for d in docs if not chunks[d.name]]
     report.topics = len(analysis.topics)
     report.chunks = len(analysis.chunks)
     report.edges = dict(sorted(Counter(e.kind for e in analysis.edges).items()))

@@ -36,13 +36,29 @@ INLINE_BULLET = re.compile(r"\s{2,}-\s+")
 CLOSING = re.compile(r"([。！!])\s*(总结|结语|写在最后)(?=[\u4e00-\u9fffA-Za-z])")
 SENTENCE_STARTERS = ("在", "大模型", "要", "以下", "本", "我们", "从", "这", "随着")
 LONG_LINE = 400
+FENCE_LINE = re.compile(r"^\s*(?:```|~~~)")
+LEADING_HEADING = re.compile(r"^#{1,6}\s+\S")
+# Blanks before "## " inside a line: where the line breaks of a pasted page were. The lookbehind
+# keeps a long run of blanks from being rescanned at each of its positions.
+INLINE_HEADING = re.compile(r"(?<!\s)\s+(?=#{2,6}\s+\S)")
+HEADING_WITH_TEXT = re.compile(r"^(#{1,6}\s+\S+)\s+(\S.*[。！？].*)$")
 
 
 def clean_lines(text: str, first_line: int = 1) -> list[Line]:
     """Split ``text`` into numbered lines, reflow one-line articles and blank out noise."""
     lines = [Line(first_line + i, t) for i, t in enumerate(text.split("\n"))]
-    lines = [piece for line in lines for piece in reflow(line)]
+    lines = [piece for line, fenced in zip(lines, _in_fence(lines)) for piece in ([line] if fenced else reflow(line))]
     return strip_noise(lines)
+
+
+def _in_fence(lines: list[Line]) -> list[bool]:
+    """For each line: inside (or opening or closing) a fenced code block, whose lines stay as written."""
+    flags, fenced = [], False
+    for _, text in lines:
+        marker = FENCE_LINE.match(text) is not None
+        flags.append(fenced or marker)
+        fenced ^= marker
+    return flags
 
 
 def is_emoji(char: str) -> bool:
@@ -102,6 +118,8 @@ def reflow(line: Line) -> list[Line]:
     ['## 第一阶段：数学基础', '在进入领域之前。', '1. **线性代数**', '   - **矩阵**:说明']
     """
     text = line.text
+    if LEADING_HEADING.match(text) and INLINE_HEADING.search(text):
+        return [Line(line.number, p) for p in split_headings(text)]
     if len(text) < LONG_LINE or not (STAGE_MARK.search(text) or NUMBERED_BOLD.search(text)):
         return [line]
     text = CLOSING.sub(lambda m: f"{m.group(1)}\n## {m.group(2)}\n", text)
@@ -111,6 +129,21 @@ def reflow(line: Line) -> list[Line]:
     for part in text.split("\n"):
         pieces.extend(_split_stages(part))
     return [Line(line.number, p) for p in pieces if p.strip()]
+
+
+def split_headings(text: str) -> list[str]:
+    """Split a line holding several headings with their text, as a page pasted on one line.
+
+    In such a line a heading's first word is its title when a sentence follows it.
+
+    >>> split_headings("## 注意力 它为每个词打分。 ## 多头注意力 ### 位置编码 用正弦函数。")
+    ['## 注意力', '它为每个词打分。', '## 多头注意力', '### 位置编码', '用正弦函数。']
+    """
+    pieces: list[str] = []
+    for part in INLINE_HEADING.split(text):
+        glued = HEADING_WITH_TEXT.match(part)
+        pieces += [glued.group(1), glued.group(2)] if glued else [part]
+    return pieces
 
 
 def _split_stages(text: str) -> list[str]:

@@ -19,18 +19,30 @@ from kb.model import Edge, Evidence
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")
 PRONOUN = re.compile(r"^\s*(?:这些|这|它们|它|其|此|上述|以上)?\s*$")
-# X是Y的基础 / X为Y的前提 / X是理解Y的核心工具 …
+#: Longest run a cue pattern scans after its cue words for the topic before the closing words
+#: (的基础, 之前, the comma of 先学X，): an unbounded lazy run is retried at every cue word to the
+#: end of the clause, quadratic in a text without punctuation. Topic names are far shorter.
+SIDE = 80
+CLAUSE_STOP = "，,。；;"
+# X是Y的基础 / X为Y的前提 / X是理解Y的核心工具 … (matched from the verb: X is the clause before it)
 IS_BASIS = re.compile(
-    r"(?P<x>[^，,。；;]*?)(?:是|为|乃|构成了?|作为)(?:学习|理解|掌握|实现|构建)?(?P<y>[^，,。；;]+?)的"
+    rf"(?:是|为|乃|构成了?|作为)(?:学习|理解|掌握|实现|构建)?(?P<y>[^{CLAUSE_STOP}]{{1,{SIDE}}}?)的"
     r"(?:重要|核心|关键|必要|数学|理论)?(?:基础|前提|基石|先决条件|前提条件|根基|工具|钥匙)"
 )
 # 在学习Y之前，需要先掌握X / 学习Y之前…X
-BEFORE = re.compile(r"(?:在)?(?:学习|掌握|进入|理解|接触)(?P<y>[^，,。；;]+?)(?:之前|以前)[，,]?(?P<x>[^。；;]+)")
+BEFORE = re.compile(
+    rf"(?:在)?(?:学习|掌握|进入|理解|接触)(?P<y>[^{CLAUSE_STOP}]{{1,{SIDE}}}?)(?:之前|以前)[，,]?(?P<x>[^。；;]+)"
+)
 # 先学X，再学Y
-FIRST_THEN = re.compile(r"先(?:学|学习|掌握|了解)(?P<x>[^，,。；;]+)[，,]\s*(?:再|然后|之后)(?:学|学习|掌握|了解)?(?P<y>[^。；;]+)")
-# X用于理解Y
-USED_FOR = re.compile(r"(?P<x>[^，,。；;]*?)用于理解(?P<y>[^，,。；;]+)")
-CUES = (IS_BASIS, BEFORE, FIRST_THEN, USED_FOR)
+FIRST_THEN = re.compile(
+    rf"先(?:学|学习|掌握|了解)(?P<x>[^{CLAUSE_STOP}]{{1,{SIDE}}})[，,]\s*(?:再|然后|之后)(?:学|学习|掌握|了解)?"
+    r"(?P<y>[^。；;]+)"
+)
+# X用于理解Y (matched from 用于理解: X is the clause before it)
+USED_FOR = re.compile(rf"用于理解(?P<y>[^{CLAUSE_STOP}]+)")
+#: Each cue, and whether its X is the clause text before the match (a leading lazy group
+#: tried from every position would be quadratic in a sentence without punctuation).
+CUES = ((IS_BASIS, True), (BEFORE, False), (FIRST_THEN, False), (USED_FOR, True))
 MAX_PER_SIDE = 3
 
 
@@ -117,15 +129,31 @@ def cue_edges(doc: DocumentTopics, mentions: MentionIndex) -> Iterator[Edge]:
 def _sentence_edges(doc: str, line: int, sentence: str, own: str, mentions: MentionIndex) -> Iterator[Edge]:
     if len(sentence) < 4:
         return
-    for cue in CUES:
+    for x_text, y_text in cue_sides(sentence):
+        xs = mentions.topic_ids(x_text)[:MAX_PER_SIDE]
+        if not xs and own and PRONOUN.match(x_text):
+            xs = [own]
+        ys = [y for y in mentions.topic_ids(y_text) if y not in xs][:MAX_PER_SIDE]
+        for x in xs:
+            for y in ys:
+                yield Edge(x, y, "prerequisite", (Evidence("explicit", doc, line, sentence[:200]),))
+
+
+def cue_sides(sentence: str) -> Iterator[tuple[str, str]]:
+    """``(X text, Y text)`` of every cue stated in ``sentence`` ("X是Y的基础" …), cue by cue.
+
+    >>> list(cue_sides("线性代数是深度学习的基础，先学Python，再学PyTorch"))
+    [('线性代数', '深度学习'), ('Python', 'PyTorch')]
+    """
+    for cue, x_before in CUES:
+        taken = 0  # end of the previous match: X never reaches back into it
         for match in cue.finditer(sentence):
-            xs = mentions.topic_ids(match.group("x"))[:MAX_PER_SIDE]
-            if not xs and own and PRONOUN.match(match.group("x")):
-                xs = [own]
-            ys = [y for y in mentions.topic_ids(match.group("y")) if y not in xs][:MAX_PER_SIDE]
-            for x in xs:
-                for y in ys:
-                    yield Edge(x, y, "prerequisite", (Evidence("explicit", doc, line, sentence[:200]),))
+            if x_before:
+                start = max([taken] + [sentence.rfind(c, taken, match.start()) + 1 for c in CLAUSE_STOP])
+                yield sentence[start : match.start()], match.group("y")
+            else:
+                yield match.group("x"), match.group("y")
+            taken = match.end()
 
 
 def merge_edges(edges: Iterable[Edge]) -> list[Edge]:

@@ -42,6 +42,7 @@ class Analysis:
     chunks: list[Chunk]
     titles: dict[str, str]  #: document name -> title
     order: dict[str, tuple[int, int]] = field(default_factory=dict)  #: topic id -> (document, line)
+    warnings: list[str] = field(default_factory=list)  #: what parsing left out, per document
 
 
 def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
@@ -69,7 +70,8 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     kept, dropped = make_acyclic(edges)
     chunks = [c for dt in per_doc for c in _chunks(dt, titles[dt.name], mentions)]
     order = {tid: (members[0].order, members[0].line) for tid, members in groups.items()}
-    return Analysis(topics, kept, dropped, chunks, titles, order)
+    warnings = [f"{name}: {warning}" for name, p in parsed.items() for warning in p.warnings]
+    return Analysis(topics, kept, dropped, chunks, titles, order, warnings)
 
 
 def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:

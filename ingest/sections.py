@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ingest.clean import Line
 from ingest.names import clean_title, is_name_like, is_sequence_label, split_ordinal, undecorate
 
-HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
@@ -36,6 +36,9 @@ INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 ITEM_LEVEL = 10  # list items sit below every heading level
+#: List items nested deeper than this stay text of the deepest item: real roadmaps nest a few
+#: levels, and every later step walks a section's ancestors.
+MAX_LIST_DEPTH = 16
 
 
 @dataclass(eq=False)
@@ -65,9 +68,11 @@ class Section:
 
     def walk(self) -> Iterator[Section]:
         """Every section below this one, in document order."""
-        for child in self.children:
-            yield child
-            yield from child.walk()
+        stack = list(reversed(self.children))  # a stack, not recursion: lists nest arbitrarily deep
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
 
     def find(self, title: str) -> Section | None:
         """The first section below this one with ``title``."""
@@ -110,6 +115,7 @@ class ParsedDocument:
 
     root: Section
     mermaid: list[Mermaid] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  #: what the parser left out, for the ingest report
 
     def walk(self) -> Iterator[Section]:
         """Every section in document order."""
@@ -126,7 +132,9 @@ def parse_sections(lines: list[Line], title: str = "") -> ParsedDocument:
     for line in lines:
         parser.feed(line)
     parser.close()
-    return ParsedDocument(parser.root, parser.mermaid)
+    warnings = [f"list items nested more than {MAX_LIST_DEPTH} levels deep (first at line {parser.too_deep}) "
+                "are kept as text of the item above, not as topics"] if parser.too_deep else []
+    return ParsedDocument(parser.root, parser.mermaid, warnings)
 
 
 class _Parser:
@@ -139,6 +147,7 @@ class _Parser:
         self.formula = False
         self.mermaid: list[Mermaid] = []
         self.seen_h1 = False
+        self.too_deep = 0  # first line of a list item nested beyond MAX_LIST_DEPTH
 
     @property
     def current(self) -> Section:
@@ -156,7 +165,7 @@ class _Parser:
             self.formula = True
             return self.current.body.append(line)
         if heading := HEADING.match(text):
-            return self._heading(line, len(heading.group(1)), heading.group(2))
+            return self._heading(line, len(heading.group(1)), heading_text(heading.group(2)))
         if item := ITEM.match(text):
             return self._item(line, item)
         if text.strip() and self.items and not text.startswith((" ", "\t")):
@@ -195,7 +204,9 @@ class _Parser:
         while self.items and self.items[-1][0] >= indent:
             self.items.pop()
         name, description, bold = _item_label(rest.strip())
-        if not name:
+        if not name or len(self.items) >= MAX_LIST_DEPTH:
+            if name and not self.too_deep:
+                self.too_deep = line.number
             return self.current.body.append(line)
         section = Section(
             clean_title(name), "item", ITEM_LEVEL + len(self.items), line.number, raw=rest,
@@ -228,9 +239,24 @@ def _item_label(text: str) -> tuple[str, str, bool]:
     return "", "", False
 
 
-def _set_end_lines(section: Section) -> int:
-    last = max([section.line] + [line.number for line in section.body])
-    for child in section.children:
-        last = max(last, _set_end_lines(child))
-    section.end_line = last
-    return last
+def heading_text(text: str) -> str:
+    """A heading's text without its optional closing ``#`` sequence (what follows ``## ``).
+
+    String methods, not a regex: a lazy pattern backtracks quadratically over a long run of
+    blanks or ``#``.
+
+    >>> heading_text("自注意力 ##  "), heading_text("C#"), heading_text("##")
+    ('自注意力', 'C#', '##')
+    """
+    stripped = text.rstrip()
+    body = stripped.rstrip("#")
+    if body and body[-1].isspace():  # a closing sequence follows a blank (CommonMark)
+        return body.rstrip()
+    return stripped
+
+
+def _set_end_lines(root: Section) -> None:
+    # Reversed document order visits every child before its parent, without recursion.
+    for section in reversed([root, *root.walk()]):
+        own = max([section.line] + [line.number for line in section.body])
+        section.end_line = max([own] + [child.end_line for child in section.children])

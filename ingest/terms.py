@@ -34,6 +34,7 @@ LEAD = re.compile(r"^(?:再加上|加上|还有|以及|并且|需要|需|熟悉|
                   re.IGNORECASE)
 TRAIL = re.compile(r"(?:\s*等+|\s*etc\.?)$|(?<=[A-Za-z0-9])\s*(?:等)?\s*(?:[一两二三四五六七八九十几]个)?\s*(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
+LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MAX_CJK = 10  # a listed term is short; a longer piece is a clause
@@ -100,7 +101,8 @@ def section_terms(section: Section) -> Iterator[Term]:
                 yield from (Term(n, line.number) for n in _table_term(text))
             continue
         header = True
-        names = example_terms(text) + [b for b in BOLD.findall(text) if _name(_piece(b))]
+        bold = [] if LIST_LINE.match(text) else BOLD.findall(text)  # a list line left as text stays text
+        names = example_terms(text) + [b for b in bold if _name(_piece(b))]
         yield from (Term(_piece(n), line.number) for n in names)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 WORD = re.compile(r"[0-9a-z]")
 
@@ -25,7 +26,11 @@ def fold(text: str) -> str:
 
 
 class MentionIndex:
-    """Longest-first, non-overlapping matching of surface forms in text."""
+    """Longest-first, non-overlapping matching of surface forms in text.
+
+    Surfaces sit in a character trie, so ``find`` walks the text once whatever the number
+    of topics (one ``str.find`` per surface made 10,000 headings take 18.8 s).
+    """
 
     def __init__(self, surfaces: Iterable[tuple[str, str]]) -> None:
         table: dict[str, str] = {}
@@ -35,6 +40,7 @@ class MentionIndex:
                 table[key] = topic_id
         self._table = table
         self._ordered = sorted(table, key=len, reverse=True)
+        self._trie = _trie(self._ordered)
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, matched text, topic id)`` for each mention, in text order."""
@@ -43,19 +49,50 @@ class MentionIndex:
             text = folded
         taken = bytearray(len(folded))
         found = []
-        for surface in self._ordered:
-            start = folded.find(surface)
-            while start >= 0:
-                end = start + len(surface)
-                if not any(taken[start:end]) and _bounded(folded, start, end, surface):
-                    taken[start:end] = b"\x01" * (end - start)
-                    found.append((start, end, text[start:end], self._table[surface]))
-                start = folded.find(surface, start + 1)
+        # Longer surfaces first (ties: first added), each left to right; a mention overlapping
+        # one already taken is skipped.
+        for rank, start, end in sorted(self._occurrences(folded)):
+            surface = self._ordered[rank]
+            if not any(taken[start:end]) and _bounded(folded, start, end, surface):
+                taken[start:end] = b"\x01" * (end - start)
+                found.append((start, end, text[start:end], self._table[surface]))
         return sorted(found)
+
+    def _occurrences(self, folded: str) -> Iterator[tuple[int, int, int]]:
+        """``(rank, start, end)`` of every occurrence of every surface, overlaps included."""
+        trie, size = self._trie, len(folded)
+        for start in range(size):
+            node = trie.get(folded[start])
+            end = start + 1
+            while node is not None:
+                if _END in node:
+                    yield node[_END], start, end
+                if end == size:
+                    break
+                node = node.get(folded[end])
+                end += 1
 
     def topic_ids(self, text: str) -> list[str]:
         """Distinct topic ids mentioned in ``text``, in order of first mention."""
         return list(dict.fromkeys(tid for *_, tid in self.find(text)))
+
+
+_END = ""  # trie key marking where a surface ends (no character is the empty string)
+
+
+def _trie(surfaces: list[str]) -> dict[str, Any]:
+    """Nested dicts, one level per character; ``_END`` holds the surface's rank.
+
+    >>> _trie(["ab", "a"])
+    {'a': {'b': {'': 0}, '': 1}}
+    """
+    root: dict[str, Any] = {}
+    for rank, surface in enumerate(surfaces):
+        node = root
+        for char in surface:
+            node = node.setdefault(char, {})
+        node[_END] = rank
+    return root
 
 
 def _bounded(text: str, start: int, end: int, surface: str) -> bool:
