@@ -30,8 +30,14 @@ EXAMPLES = re.compile(
 )
 CLAUSE = re.compile(r"[，,；;。]\s*")
 ENUMERATION = re.compile(r"\s*、\s*|(?<=[A-Za-z0-9])\s*(?:和|与|及|或)\s*(?=[A-Za-z])|\s+(?:and|or)\s+|\s*/\s*(?=[A-Za-z])")
-LEAD = re.compile(r"^(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|and|or|with|the)\s*",
-                  re.IGNORECASE)
+# "X、Y和Z": after an enumeration comma, 和/及/或 join the last member too.
+LAST_JOIN = re.compile(r"\s*(?:以及|和|及|或)\s*")
+# Words that lead into a name ("需熟悉NumPy"); stripped only before Latin letters, so 学习率 keeps its 学习.
+LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|或|和)\s*)+(?=[A-Za-z])"
+                  r"|^(?:and|or|with|the)\s+", re.IGNORECASE)
+EXAMPLE_LEAD = re.compile(r"^(?:例如|比如|譬如|诸如|包括|如)\s*")
+# A piece that holds a verb or a possessive is a clause ("门控机制包括输入门", "Azure的GPU实例"), not a name.
+CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的")
 TRAIL = re.compile(r"(?:\s*等+|\s*etc\.?)$|(?<=[A-Za-z0-9])\s*(?:等)?\s*(?:[一两二三四五六七八九十几]个)?\s*(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
 LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
@@ -49,25 +55,36 @@ class Term:
 
 
 def _piece(text: str) -> str:
-    text = text.strip().strip("`*\"'“”‘’")
+    text = EXAMPLE_LEAD.sub("", text.strip().strip("`*\"'“”‘’"))
     for _ in range(2):
         text = TRAIL.sub("", LEAD.sub("", text)).strip()
     return text
 
 
 def _name(text: str) -> bool:
-    return is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
+    return (is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
+            and not CLAUSE_WORD.search(text))
 
 
 def list_terms(text: str) -> list[str]:
-    """Members of the enumerations in ``text``: pieces joined by 、 (or commas in a list of names)."""
+    """Members of the enumerations in ``text``: pieces joined by 、 (or commas in a list of names).
+
+    Every piece of an enumeration must be a name; one clause among them makes it a sentence.
+
+    >>> list_terms("门控机制包括输入门、遗忘门和输出门。"), list_terms("贝叶斯推断、最大似然估计等概念在生成式模型中至关重要")
+    ([], ['贝叶斯推断', '最大似然估计'])
+    """
     clauses = [c for c in CLAUSE.split(PAREN.sub(" ", text)) if c.strip()]
     found: list[str] = []
     singles: list[str] = []
     for clause in clauses:
         pieces = [_piece(p) for p in ENUMERATION.split(clause) if p and p.strip()]
-        if len(pieces) >= 2:
-            found += [p for p in pieces if _name(p)]
+        if "、" in clause and pieces:
+            pieces[-1:] = [_piece(p) for p in LAST_JOIN.split(pieces[-1]) if p.strip()]
+        if pieces and "等" in pieces[-1]:  # "高斯分布等概念在……中至关重要": the list ends at 等
+            pieces[-1] = _piece(pieces[-1].split("等", 1)[0])
+        if len(pieces) >= 2 and all(_name(p) for p in pieces):
+            found += pieces
         elif pieces:
             singles.append(pieces[0])
     if len(singles) >= 2 and all(_name(s) for s in singles) and not found:
