@@ -138,7 +138,7 @@ def corpus_fixture(corpus_dir: Path, gold_path: Path) -> Fixture:
 def ingest_in_memory(documents: Iterable[Path]) -> Roadmap:
     """The roadmap ingest would build from ``documents``, without writing anything."""
     analysis = analyse([read_document(p) for p in documents])
-    return Roadmap(build_graph(analysis.topics.values(), analysis.edges, analysis.order))
+    return Roadmap(build_graph(analysis.topics.values(), analysis.edges, analysis.order, analysis.stage_ranks))
 
 
 def evaluate(fixture: Fixture, roadmap: Roadmap | None = None) -> Score:

@@ -23,7 +23,7 @@ from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
 from ingest.sequence import sequence_edges
 from ingest.topics import (Candidate, DocumentTopics, build_topics, document_topics, heading_path,
-                           merge_candidates, text_aliases)
+                           merge_candidates, merge_report, text_aliases)
 from kb.lookup import MentionIndex
 from kb.model import Chunk, DroppedEdge, Edge, Topic
 
@@ -43,6 +43,8 @@ class Analysis:
     titles: dict[str, str]  #: document name -> title
     order: dict[str, tuple[int, int]] = field(default_factory=dict)  #: topic id -> (document, line)
     warnings: list[str] = field(default_factory=list)  #: what parsing left out, per document
+    merges: list[dict[str, object]] = field(default_factory=list)  #: topics merged from several sightings
+    stage_ranks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  #: id -> (document, stage)
 
 
 def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
@@ -71,7 +73,8 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     chunks = [c for dt in per_doc for c in _chunks(dt, titles[dt.name], mentions)]
     order = {tid: (members[0].order, members[0].line) for tid, members in groups.items()}
     warnings = [f"{name}: {warning}" for name, p in parsed.items() for warning in p.warnings]
-    return Analysis(topics, kept, dropped, chunks, titles, order, warnings)
+    return Analysis(topics, kept, dropped, chunks, titles, order, warnings, merge_report(groups),
+                    _stage_ranks(per_doc))
 
 
 def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:
@@ -89,6 +92,21 @@ def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Ca
                 owners[c.topic_id].add(id(_owner_topic(dt, c.owner)))
         for c in dt.candidates:  # "（如softmax函数）" under two different layers: an example, not a part of either
             c.loose = c.owner is not None and len(owners[c.topic_id]) >= 2
+
+
+def _stage_ranks(per_doc: list[DocumentTopics]) -> dict[str, list[tuple[int, int]]]:
+    """For each topic, ``(document position, stage index)`` of every stage it is seen in."""
+    ranks: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for position, dt in enumerate(per_doc):
+        index = {id(stage): k for k, stage in enumerate(dt.stages)}
+        for c in dt.candidates:
+            start = c.section or c.owner
+            if start is None:
+                continue
+            k = next((index[id(a)] for a in [start, *start.ancestors()] if id(a) in index), None)
+            if k is not None:
+                ranks[c.topic_id].add((position, k))
+    return {tid: sorted(r) for tid, r in ranks.items()}
 
 
 def _owner_topic(dt: DocumentTopics, section: Section) -> object:

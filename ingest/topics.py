@@ -203,6 +203,21 @@ def _unique_id(base: str, taken: dict[str, list[Candidate]]) -> str:
     return candidate
 
 
+def merge_report(groups: dict[str, list[Candidate]]) -> list[dict[str, object]]:
+    """What was merged and what was kept apart, for the ingest report: one entry per topic seen under
+    more than one name or in more than one document, and one per short name kept apart by its parent."""
+    merged: list[dict[str, object]] = []
+    for tid, members in groups.items():
+        names = sorted({c.name for c in members})
+        documents = sorted({c.document for c in members})
+        if len(names) > 1 or len(documents) > 1:
+            merged.append({"topic": tid, "names": names, "documents": documents})
+        for c in members:
+            if "@" in c.key:
+                merged.append({"topic": tid, "kept_apart": c.name, "parent": c.parent, "documents": [c.document]})
+    return list({repr(m): m for m in merged}.values())
+
+
 def build_topics(groups: dict[str, list[Candidate]], summaries: dict[str, str]) -> dict[str, Topic]:
     """Turn merged candidate groups into ``Topic`` values."""
     topics = {}

@@ -200,7 +200,25 @@ def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> lis
     order = _document_order_sort(graph, needed, direct + inherited)
     if order is None:  # an inherited constraint contradicts a stated one: keep only those that fit
         order = _document_order_sort(graph, needed, _consistent(needed, direct, inherited)) or []
-    return [(node, needed[node]) for node in order if not _folded(graph, node, needed)]
+    return [(node, needed[node]) for node in order
+            if not _folded(graph, node, needed) and not _after_stage(graph, node, goal)]
+
+
+def _after_stage(graph: nx.DiGraph, node: str, goal: str) -> bool:
+    """True when a document puts ``node`` in a later stage than every stage it puts ``goal`` in.
+
+    >>> g = nx.DiGraph()
+    >>> g.add_node("a", stage_ranks=[[0, 3]]); g.add_node("b", stage_ranks=[[0, 1], [1, 4]])
+    >>> _after_stage(g, "a", "b"), _after_stage(g, "b", "a")
+    (True, False)
+    """
+    last: dict[int, int] = {}
+    for doc, rank in graph.nodes[goal].get("stage_ranks", ()):
+        last[doc] = max(rank, last.get(doc, rank))
+    first: dict[int, int] = {}
+    for doc, rank in graph.nodes[node].get("stage_ranks", ()):
+        first[doc] = min(rank, first.get(doc, rank))
+    return any(doc in last and rank > last[doc] for doc, rank in first.items())
 
 
 def _folded(graph: nx.DiGraph, node: str, needed: Collection[str]) -> bool:
