@@ -88,7 +88,7 @@ def write_report(path: Path, generated: str, preamble: str) -> str:
     if START in old and END in old:
         head, rest = old.split(START, 1)
         text = head + generated.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = preamble.rstrip("\n") + "\n\n" + generated
+    else:  # a new report, or one without markers: what was written by hand stays, the tables follow
+        text = (old.rstrip("\n") or preamble.rstrip("\n")) + "\n\n" + generated
     write_text(path, text)
     return text
