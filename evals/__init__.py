@@ -1,1 +1,1 @@
-"""Evaluation of retrieval and answers, beside ``bench/``: question sets in ``evals/data``."""
+"""Evaluations of the project's parts against gold data written before the code they measure."""

@@ -39,6 +39,7 @@ class IngestReport:
     topics: int = 0
     edges: dict[str, int] = field(default_factory=dict)
     dropped: list[dict[str, Any]] = field(default_factory=list)
+    merges: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     chunks: int = 0
     embedder: dict[str, Any] | None = None
@@ -106,10 +107,10 @@ def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_write
 
 def write_version(staging: Path, analysis: Analysis, report: IngestReport) -> None:
     """Write graph, chunks and the ingest report into a staging directory."""
-    graph = build_graph(analysis.topics.values(), analysis.edges, analysis.order)
+    graph = build_graph(analysis.topics.values(), analysis.edges, analysis.order, analysis.stage_ranks)
     write_json(staging / GRAPH, graph_to_json(graph))
     write_chunks(staging / CHUNKS, analysis.chunks)
-    write_json(staging / REPORT, {"warnings": report.warnings, "dropped": report.dropped})
+    write_json(staging / REPORT, {"warnings": report.warnings, "dropped": report.dropped, "merges": report.merges})
 
 
 def _write_index(staging: Path, analysis: Analysis, embedder: Any, index_writer: IndexWriter | None,
@@ -140,6 +141,7 @@ def _fill_report(report: IngestReport, docs: list[RawDocument], analysis: Analys
     report.topics = len(analysis.topics)
     report.chunks = len(analysis.chunks)
     report.edges = dict(sorted(Counter(e.kind for e in analysis.edges).items()))
+    report.merges = list(analysis.merges)
     report.dropped = [{"source": d.edge.source, "target": d.edge.target, "kind": d.edge.kind,
                        "evidence": [asdict(e) for e in d.edge.evidence], "reason": d.reason}
                       for d in analysis.dropped]

@@ -49,9 +49,13 @@ MAX_PER_SIDE = 3
 def part_of_edges(doc: DocumentTopics) -> Iterator[Edge]:
     """Subtopic → nearest enclosing topic."""
     for cand in doc.candidates:
-        if cand.section is None:
+        if cand.section is not None:
+            above = list(cand.section.ancestors())
+        elif cand.owner is not None and not cand.loose:  # a term: part of the section it is named in
+            above = [cand.owner, *cand.owner.ancestors()]
+        else:
             continue
-        parent = next((doc.candidate_of(a) for a in cand.section.ancestors() if doc.candidate_of(a)), None)
+        parent = next((doc.candidate_of(a) for a in above if doc.candidate_of(a)), None)
         if parent and parent.topic_id != cand.topic_id:
             sentence = f"「{cand.name}」列在「{parent.name}」之下"
             yield Edge(cand.topic_id, parent.topic_id, "part_of",
@@ -62,14 +66,19 @@ def sibling_edges(doc: DocumentTopics) -> Iterator[Edge]:
     """A → B when B directly follows A in an ordered list or heading sequence."""
     sections = [doc.parsed.root, *doc.parsed.walk()]
     for parent in sections:
-        if is_parallel(parent.title):
-            continue
+        if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
+            continue  # parallel options in the author's order; an explicit numbering still counts
         ordered = [doc.candidate_of(c) for c in parent.children if c.numbered and doc.candidate_of(c)]
         for a, b in zip(ordered, ordered[1:]):
             if a and b and a.topic_id != b.topic_id:
                 sentence = f"「{a.name}」排在「{b.name}」之前（同属「{parent.title or doc.name}」）"
                 yield Edge(a.topic_id, b.topic_id, "prerequisite",
                            (Evidence("sibling", doc.name, b.line, sentence),))
+
+
+def _explicit(section: Section) -> bool:
+    """Numbered by the author ("1.", "Week 2"), not just ordered by position in a number-less heading tree."""
+    return bool(section.number) or section.kind == "item"
 
 
 def stage_edges(doc: DocumentTopics) -> Iterator[Edge]:
@@ -84,6 +93,8 @@ def stage_edges(doc: DocumentTopics) -> Iterator[Edge]:
 
 
 def _stage_tops(doc: DocumentTopics, stage: Section) -> list[str]:
+    if own := doc.candidate_of(stage):  # a stage that is itself the topic (its facets' terms are its parts)
+        return [own.topic_id]
     tops: list[str] = []
     for section in stage.walk():
         cand = doc.candidate_of(section)

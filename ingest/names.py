@@ -18,13 +18,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-NUMBERING = re.compile(
-    r"^(?:第[一二三四五六七八九十百\d]+(?:阶段|章|节|部分|篇)[\s:：、.]*"
-    r"|[一二三四五六七八九十]+[、.．]\s*"
-    r"|\d+(?:\.\d+)*[.、)）]?\s+"
-    r"|\d+(?:\.\d+)*[.、]"
-    r"|[QＱ]\d*[：:.]\s*)"
+# An ordinal that starts a title: the label says where it sits in a sequence ("阶段 0", "Week 3", "第一章").
+ORDINAL = re.compile(
+    r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level)\s*"
+    r"[0-9一二三四五六七八九十]+"
+    r"|第\s*[0-9一二三四五六七八九十百]+\s*(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期)"
+    r"|[一二三四五六七八九十]+[、.．]"
+    r"|\d+(?:\.\d+)*[.、)）](?!\d)"
+    r"|\d+(?:\.\d+)*(?=\s))"
+    r"\s*(?:[:：|—–]|-(?=\s)|\.(?=\s))?\s*",
+    re.IGNORECASE,
 )
+QUESTION_LABEL = re.compile(r"^[QＱ]\d*[：:.]\s*")
+#: Ordinals that name a step of a sequence (a stage, a week, a chapter), not just a list position.
+SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level|第)",
+                           re.IGNORECASE)
 PAREN = re.compile(r"\s*[（(]([^（）()]{1,60})[）)]\s*")
 NOT_ALIAS = re.compile(r"^(?:如|例如|比如|可选|选修|包括|即|可|推荐|注|含|\d)")
 # Generic words that add nothing to a subject's identity when they end its name.
@@ -35,19 +43,87 @@ PUNCT = re.compile(r"[\s\-_·•/\\|,，。.:：;；!！?？'\"“”‘’`*~#(
 
 
 def clean_title(raw: str) -> str:
-    """A heading or list label without Markdown emphasis, numbering or trailing colon.
+    """A heading or list label without Markdown emphasis, decoration, numbering or trailing colon.
 
     >>> clean_title("### **一、基础准备**")
     '基础准备'
     >>> clean_title("3.1 卷积神经网络（CNN）")
     '卷积神经网络（CNN）'
-    >>> clean_title("第二阶段：深度学习")
-    '深度学习'
+    >>> clean_title("第二阶段：深度学习"), clean_title("🌱 阶段 0：编程热身"), clean_title("? 学习目标")
+    ('深度学习', '编程热身', '学习目标')
+    >>> clean_title("Week 2: Tensors"), clean_title("Chapter 4 - Recurrent Networks"), clean_title("第1周 环境")
+    ('Tensors', 'Recurrent Networks', '环境')
+    >>> clean_title("Step 3"), clean_title("GPT-4 技术报告"), clean_title("3D 视觉")
+    ('Step 3', 'GPT-4 技术报告', '3D 视觉')
     """
-    text = raw.strip().lstrip("#").strip()
-    text = text.replace("**", "").replace("__", "").strip()
-    text = NUMBERING.sub("", text, count=1).strip()
-    return text.rstrip(":：").strip()
+    text = undecorate(raw.strip().lstrip("#").replace("**", "").replace("__", ""))
+    label, rest = split_ordinal(text)
+    if label:
+        text = rest or label
+    else:
+        text = QUESTION_LABEL.sub("", text, count=1)
+    return text.strip().rstrip(":：").strip()
+
+
+def undecorate(text: str) -> str:
+    """``text`` without leading emoji, bullets or the ``?`` a lost emoji leaves behind.
+
+    >>> undecorate("🎯 目标"), undecorate("？ 推荐工具"), undecorate("• Python"), undecorate("C++")
+    ('目标', '推荐工具', 'Python', 'C++')
+    """
+    text = text.strip()
+    i = 0
+    while i < len(text) and (_decorative(text[i]) or (text[i] in "?？" and i + 1 < len(text)
+                                                      and text[i + 1] not in "?？")):
+        i += 1
+    return text[i:].strip() if i < len(text) else text
+
+
+def _decorative(char: str) -> bool:
+    category = unicodedata.category(char)
+    return (category in ("So", "Sk", "Cf", "Mn") and not char.isalnum()) or char in "•·●○■□▪▫▶►▸✓✔★☆➤→-*+ \t\u3000"
+
+
+def split_ordinal(title: str) -> tuple[str, str]:
+    """``(ordinal label, rest)`` of a title that starts with one, else ``("", title)``.
+
+    >>> split_ordinal("阶段 0：编程热身"), split_ordinal("Week 1: Python"), split_ordinal("第三章：神经网络")
+    (('阶段 0', '编程热身'), ('Week 1', 'Python'), ('第三章', '神经网络'))
+    >>> split_ordinal("1. Programming"), split_ordinal("Transformer")
+    (('1.', 'Programming'), ('', 'Transformer'))
+    """
+    match = ORDINAL.match(title)
+    if not match:
+        return "", title
+    return match.group("label").strip(), title[match.end():].strip()
+
+
+def is_sequence_label(label: str) -> bool:
+    """True for ordinals naming a step of a sequence (阶段 N, Week N, 第X章, 一、), not a bare list number.
+
+    >>> is_sequence_label("Week 3"), is_sequence_label("第二章"), is_sequence_label("一、"), is_sequence_label("3.")
+    (True, True, True, False)
+    """
+    return bool(SEQUENCE_WORD.match(label)) or bool(re.match(r"^[一二三四五六七八九十]+[、.．]$", label))
+
+
+NOT_NAME = re.compile(r"[，,。；;！!？?：:《》]|\]\(|https?://")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_name_like(text: str, max_cjk: int = 12, max_words: int = 6) -> bool:
+    """True when ``text`` reads as the name of a thing rather than a sentence or an article title.
+
+    >>> is_name_like("Linux 命令行"), is_name_like("Function Calling"), is_name_like("Tokenizer（分词器）")
+    (True, True, True)
+    >>> is_name_like("看懂别人的 notebook，并能改参数重新跑"), is_name_like("[Unicode pitfalls](https://x.y/a)")
+    (False, False)
+    """
+    plain = PAREN.sub(" ", text).strip().rstrip("。.;；")
+    if not plain or NOT_NAME.search(plain) or len(plain) > 40 or re.search(r"\]\(|https?://", text):
+        return False
+    words = re.findall(r"[A-Za-z][A-Za-z0-9+#.\-]*", plain)
+    return len(CJK.findall(plain)) <= max_cjk and len(words) <= max_words
 
 
 def split_name(title: str) -> tuple[str, tuple[str, ...]]:

@@ -24,13 +24,66 @@ SCAFFOLDING = re.compile(
 # Sections under which nothing is a subject: code walk-throughs, FAQs, reading lists, wrap-ups.
 EXCLUDED = re.compile(
     r"(?:关键词|关键字|摘要|附录|常见问题|问题与解答|FAQ|Q&A|扩展阅读|延伸阅读|参考资料|参考文献|"
-    r"代码|举例|实例|案例|项目实战|环境搭建|开发环境|资源推荐|框架推荐|工具推荐|学习资源|推荐阅读|"
+    r"代码|(?:举例|实例|案例)$|项目实战|环境搭建|开发环境|资源推荐|框架推荐|工具推荐|学习资源|推荐阅读|"
     r"总结|结语|小结|展望|写在最后|致谢|作者)",
     re.IGNORECASE,
 )
 QUESTION = re.compile(r"(?:^[QＱ]\d*\s*[:：.]|[?？]$|^(?:如何|怎么|怎样|为什么|为何|什么是|哪些|是否)|的区别$)")
 # Parents whose children are parallel options, not a sequence to follow.
 PARALLEL = re.compile(r"(?:应用|工具|框架|资源|平台|竞赛|趋势|场景|方向|模型$|项目$|社区)")
+
+
+# Facets: generic labels whose content belongs to the enclosing section. A label is a facet when every
+# word of it is one of these (joined by 与/和/&/and/、), optionally after a qualifier (本周, 推荐, key …).
+QUALIFIER = (r"(?:本周|本章|本阶段|推荐的?|必学的?|必读的?|必备的?|核心|主要|常用的?|相关|学习|重点|关键|路线|整体|"
+             r"key|recommended|main|core|useful)?")
+CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
+                 r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
+                 r"learning path|order")
+GOAL_WORDS = (r"目标|学完能做到|能做到|能做什么|收获|产出|成果|检验标准|"
+              r"goals?|objectives?|outcomes?|what you(?:'ll| will)? (?:be able to do|learn|can do)|you can do")
+REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延伸阅读|扩展阅读|推荐阅读|书籍|书单|课程|论文|视频|博客|"
+                   r"教程|链接|练习|习题|作业|周末练习(?:汇总)?|练习汇总|常见问题|问答|笔记|"
+                   r"reading|readings|resources?|references?|further reading|books?|courses?|papers?|videos?|"
+                   r"tutorials?|links?|exercises?|homework|practice|assignments?|faq|q&a|notebooks?|labs?|"
+                   r"cheat ?sheets?")
+JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
+CHROME = re.compile(
+    r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
+    r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^license$|许可证|"
+    r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$)",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|my|our|we)\b", re.IGNORECASE)
+
+
+def _facet_pattern(words: str) -> re.Pattern[str]:
+    word = f"{QUALIFIER}\\s*(?:{words})"
+    return re.compile(f"^(?:{word})(?:{JOIN}(?:{word}))*(?:推荐|一览|清单|汇总|list)?$", re.IGNORECASE)
+
+
+_CONTENT_WORD = re.compile(f"(?:{CONTENT_WORDS})", re.IGNORECASE)
+_GOAL = _facet_pattern(GOAL_WORDS)
+_ANY = _facet_pattern(f"{REFERENCE_WORDS}|{CONTENT_WORDS}|{GOAL_WORDS}")
+
+
+def facet_kind(title: str) -> str:
+    """What kind of generic label ``title`` is: "chrome" (page furniture: thanks, news, contents, about),
+    "reference" (resources, reading, exercises, FAQ), "goal", "content" (tools, concepts, overview) or "".
+
+    >>> [facet_kind(t) for t in ("🙏 致谢", "参考资料", "Goals", "学完能做到", "工具", "必学概念", "工具和资源推荐")]
+    ['chrome', 'reference', 'goal', 'goal', 'content', 'content', 'content']
+    >>> [facet_kind(t) for t in ("这个专栏讲什么", "我踩过的坑", "Star History", "编程技能", "Transformer")]
+    ['chrome', 'chrome', 'chrome', '', '']
+    """
+    title = title.strip()
+    if CHROME.search(title) or FIRST_PERSON.search(title):
+        return "chrome"
+    if not _ANY.match(title):
+        return ""
+    if _CONTENT_WORD.search(title):  # "工具和资源推荐": the tools listed are what the parent uses
+        return "content"
+    return "goal" if _GOAL.match(title) else "reference"
 
 
 def is_scaffolding(title: str) -> bool:

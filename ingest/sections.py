@@ -18,13 +18,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest.clean import Line
-from ingest.names import clean_title
+from ingest.names import clean_title, is_name_like, is_sequence_label, split_ordinal, undecorate
 
 HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
-STAGE_TITLE = re.compile(r"^(?:第[一二三四五六七八九十百\d]+阶段|[一二三四五六七八九十]+[、.．])")
+# "label：description", "label: description" or "label - description" in a plain list item.
+PLAIN_LABEL = re.compile(r"^(?P<label>[^：:]+?)\s*(?:[：:]|\s[-—–]\s)\s*(?P<rest>.*)$")
+LINK_ITEM = re.compile(r"^\s*\[[^\]]+\]\([^)]*\)")
+# A plain list item that is an instruction or a sentence, not the name of a subject.
+INSTRUCTION = re.compile(
+    r"^(?:学习|学会|阅读|读|看|熟练掌握|掌握|理解|了解|熟悉|使用|用|参加|参与|关注|尝试|研究|探索|搭建|实现|训练|部署|"
+    r"写|做|完成|构建|动手|复现|跑通|安装|配置|准备|坚持|每天|每周|先|再|然后|最后|"
+    r"read|learn|build|write|use|train|try|understand|implement|watch|take|join|follow|parse|fine-tune|"
+    r"re-implement|measure|publish|install|set up|practice|study|get|make|start|check)\b",
+    re.IGNORECASE,
+)
 ITEM_LEVEL = 10  # list items sit below every heading level
 #: List items nested deeper than this stay text of the deepest item: real roadmaps nest a few
 #: levels, and every later step walks a section's ancestors.
@@ -40,7 +50,10 @@ class Section:
     level: int  #: 0 for the document, 1–6 for headings, 10+ for list items
     line: int  #: line where the section starts
     raw: str = ""  #: the title as written
-    numbered: bool = False  #: part of an ordered sequence (a heading or a numbered item)
+    numbered: bool = False  #: part of an ordered sequence (a numbered heading or item)
+    number: str = ""  #: the ordinal the title starts with, e.g. "阶段 0", "Week 3", "1."
+    bold: bool = False  #: for items: the label was bold (plain name-like items are items too)
+    role: str = ""  #: set by ``ingest.roles``: "topic", "stage", "facet", "goal", "dropped" …
     description: str = ""  #: for items: the text after the label on the same line
     parent: Section | None = None
     children: list[Section] = field(default_factory=list)
@@ -177,32 +190,53 @@ class _Parser:
         while parent.kind != "document" and parent.level >= level:
             parent = parent.parent or self.root
         title = clean_title(raw)
+        number = split_ordinal(undecorate(raw.replace("*", "").replace("__", "")))[0]
         kind = "heading"
         if level == 1 and not self.seen_h1 and parent is self.root:
             kind, self.seen_h1 = "title", True
-        elif STAGE_TITLE.match(raw.replace("*", "").strip()):
+        elif number and is_sequence_label(number):
             kind = "stage"
-        self.heading = parent.add(Section(title, kind, level, line.number, raw=raw, numbered=True))
+        self.heading = parent.add(Section(title, kind, level, line.number, raw=raw, numbered=bool(number),
+                                          number=number))
 
     def _item(self, line: Line, match: re.Match[str]) -> None:
         indent, number, rest = len(match.group(1).expandtabs(4)), match.group(2), match.group(3)
         while self.items and self.items[-1][0] >= indent:
             self.items.pop()
-        label = BOLD_LABEL.match(rest.strip())
-        if not label or len(self.items) >= MAX_LIST_DEPTH:
-            if label and not self.too_deep:
+        name, description, bold = _item_label(rest.strip())
+        if not name or len(self.items) >= MAX_LIST_DEPTH:
+            if name and not self.too_deep:
                 self.too_deep = line.number
             return self.current.body.append(line)
-        name = clean_title(label.group(1)) + label.group(2)
         section = Section(
             clean_title(name), "item", ITEM_LEVEL + len(self.items), line.number, raw=rest,
-            numbered=number is not None, description=label.group(3).strip(),
+            numbered=number is not None, description=description, bold=bold,
         )
         self.current.add(section)
         self.items.append((indent, section))
 
     def close(self) -> None:
         _set_end_lines(self.root)
+
+
+def _item_label(text: str) -> tuple[str, str, bool]:
+    """``(label, description, bold)`` of a list item that names something, else ``("", "", False)``.
+
+    >>> _item_label("**数学**：线性代数"), _item_label("Python 编程：变量、函数"), _item_label("Jupyter")
+    (('数学', '线性代数', True), ('Python 编程', '变量、函数', False), ('Jupyter', '', False))
+    >>> _item_label("[一篇文章](https://x.y)"), _item_label("熟练掌握Python，尤其是NumPy。")
+    (('', '', False), ('', '', False))
+    """
+    if label := BOLD_LABEL.match(text):
+        return clean_title(label.group(1)) + label.group(2), label.group(3).strip(), True
+    if LINK_ITEM.match(text) or INSTRUCTION.match(text) or text.endswith(("。", "！", "!")):
+        return "", "", False
+    plain = PLAIN_LABEL.match(text)
+    if plain and is_name_like(plain.group("label")) and "http" not in plain.group("label"):
+        return plain.group("label").strip(), plain.group("rest").strip(), False
+    if is_name_like(text):
+        return text.strip().rstrip("。.;；"), "", False
+    return "", "", False
 
 
 def heading_text(text: str) -> str:

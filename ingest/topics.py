@@ -12,12 +12,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ingest.names import PUNCT, is_latin, slugify, split_name, topic_key
-from ingest.scaffolding import excludes_subtree, is_question, is_scaffolding
+from ingest.names import PUNCT, is_latin, is_sequence_label, slugify, split_name, topic_key
+from ingest.roles import HOLDS_SUBJECTS, assign_roles, is_topic
 from ingest.sections import ParsedDocument, Section
+from ingest.terms import section_terms
 from kb.model import HEADING_SEPARATOR, Source, Topic
 
-MAX_NAME = 40  # longer "titles" are sentences, not subject names
+SHORT = 3  # a Chinese name this short ("输出层", "目标") is generic: the same words name different things
 TEXT_ALIAS = re.compile(r"([\u4e00-\u9fff]{2,16})\s*[（(]([A-Za-z][A-Za-z0-9 .\-/+]{1,40})[)）]")
 
 
@@ -34,6 +35,10 @@ class Candidate:
     stage: str = ""
     order: int = 0  # position of the document in the ingest, for stable ordering
     topic_id: str = ""  # filled in when merged
+    owner: Section | None = None  # for a term named inside a section: that section
+    parent: str = ""  # name of the enclosing topic in the document ("" at the top)
+    key: str = ""  # merge key; a short generic name seen under several parents is qualified by its parent
+    loose: bool = False  # a term the document names under several sections: part of none of them
 
 
 @dataclass
@@ -57,47 +62,63 @@ def heading_path(section: Section) -> str:
 
 
 def find_stages(parsed: ParsedDocument) -> list[Section]:
-    """Stage sections in order: explicit ones (第一阶段, 一、) or, in a roadmap whose
-    top-level sections are mostly subjects, those top-level sections."""
-    explicit = [s for s in parsed.walk() if s.kind == "stage"]
-    if explicit:
-        return explicit
+    """Stage sections in order: the largest group of sibling sequence headings (阶段 N, 第X章, Week N, 一、)
+    or, in a roadmap whose top-level sections are mostly subjects (and not tracks), those sections."""
+    groups: dict[int, list[Section]] = defaultdict(list)
+    for section in parsed.walk():
+        if section.kind == "stage" and section.role in ("stage", "topic") and section.parent is not None:
+            groups[id(section.parent)].append(section)
+    if groups:
+        return max(groups.values(), key=len)
     top = [s for s in parsed.root.children if s.kind != "title"]
     for title in (s for s in parsed.root.children if s.kind == "title"):
         top += [s for s in title.children if s.kind == "heading"]
-    subjects = [s for s in top if not is_scaffolding(s.title) and not excludes_subtree(s.title)]
+    if any(s.role == "track" for s in top):
+        return []
+    subjects = [s for s in top if s.role == "topic"]
     if len(top) >= 3 and len(subjects) * 3 >= len(top) * 2 and all(s.children for s in subjects):
         for section in subjects:
             section.kind = "stage"
+            section.role = "stage" if any(c.role in HOLDS_SUBJECTS for c in section.children) else "topic"
         return subjects
     return []
 
 
 def is_subject(section: Section) -> bool:
-    """True when ``section`` names a learning subject."""
-    if section.kind not in ("heading", "item"):
-        return False
-    title = section.title
-    if not title or len(title) > MAX_NAME or is_scaffolding(title) or is_question(title):
-        return False
-    if excludes_subtree(title) or any(excludes_subtree(a.title) for a in section.ancestors()):
-        return False
-    return not any(is_question(a.title) for a in section.ancestors())
+    """True when ``section`` names a learning subject (roles assigned by ``ingest.roles``)."""
+    return is_topic(section)
 
 
 def document_topics(name: str, parsed: ParsedDocument, order: int) -> DocumentTopics:
-    """Collect the subject candidates of one parsed document."""
+    """Collect the subject candidates of one parsed document: its topic sections and the terms they name."""
+    assign_roles(parsed)
     found = DocumentTopics(name, parsed, stages=find_stages(parsed))
     for section in parsed.walk():
-        if not is_subject(section):
+        if section.role == "dropped":
             continue
-        topic_name, aliases = split_name(section.title)
-        stage = next((a.title for a in section.ancestors() if a.kind == "stage"), "")
-        candidate = Candidate(topic_name, aliases, name, section, section.line,
-                              heading_path(section), stage, order)
-        found.candidates.append(candidate)
-        found.by_section[id(section)] = candidate
+        stage = next((a.title for a in [section, *section.ancestors()] if a.kind == "stage"), "")
+        parent = _enclosing(found, section)
+        if is_subject(section):
+            topic_name, aliases = split_name(section.title)
+            if section.kind == "stage" and is_sequence_label(section.number) and section.number != section.title:
+                aliases += (section.number,)  # "阶段 0", "Week 3": how arrows and other sections refer to it
+            candidate = Candidate(topic_name, aliases, name, section, section.line,
+                                  heading_path(section), stage, order, parent=parent)
+            found.candidates.append(candidate)
+            found.by_section[id(section)] = candidate
+        owner = found.candidate_of(section)
+        for term in section_terms(section):
+            term_name, aliases = split_name(term.name)
+            if owner is None or topic_key(term_name) != topic_key(owner.name):
+                found.candidates.append(Candidate(term_name, aliases, name, None, term.line, heading_path(section),
+                                                  stage, order, owner=section,
+                                                  parent=owner.name if owner else parent))
     return found
+
+
+def _enclosing(found: DocumentTopics, section: Section) -> str:
+    cand = next((c for a in section.ancestors() if (c := found.candidate_of(a))), None)
+    return cand.name if cand else ""
 
 
 def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
@@ -113,15 +134,16 @@ def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
             key = parent[key]
         return key
 
-    keys = {topic_key(c.name) for c in candidates}
+    _set_keys(candidates)
+    keys = {c.key for c in candidates}
     for c in candidates:
         for alias in c.aliases:
             alias_key = topic_key(alias)
             if alias_key in keys:
-                parent[root(alias_key)] = root(topic_key(c.name))
+                parent[root(alias_key)] = root(c.key)
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
-        groups[root(topic_key(c.name))].append(c)
+        groups[root(c.key)].append(c)
     by_id: dict[str, list[Candidate]] = {}
     for members in sorted(groups.values(), key=lambda g: (g[0].order, g[0].line)):
         topic_id = _unique_id(_preferred_id(members), by_id)
@@ -129,6 +151,23 @@ def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
             c.topic_id = topic_id
         by_id[topic_id] = members
     return by_id
+
+
+def _set_keys(candidates: list[Candidate]) -> None:
+    """Merge keys: the name's key, qualified by the parent for a short generic name that one document
+    uses under different parents (the RNN's 输出层 and the Transformer's 输出层 are two things)."""
+    parents: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in candidates:
+        c.key = topic_key(c.name)
+        parents[(c.document, c.key)].add(topic_key(c.parent))
+    for c in candidates:
+        if _is_short(c.key) and len(parents[(c.document, c.key)]) >= 2 and not c.aliases:
+            c.key = f"{c.key}@{topic_key(c.parent)}"
+            c.aliases = (f"{c.parent}的{c.name}",) if c.parent else ()
+
+
+def _is_short(key: str) -> bool:
+    return bool(key) and not is_latin(key) and len(key) <= SHORT
 
 
 def display_name(members: list[Candidate]) -> str:
@@ -139,7 +178,8 @@ def display_name(members: list[Candidate]) -> str:
     for c in members:
         for alias in c.aliases:
             docs[alias].add(c.document)
-    first = {c.name: i for i, c in reversed(list(enumerate(members)))}
+    named = [c for c in members if c.owner is None] or members  # a heading's name beats a listed term's
+    first = {c.name: i for i, c in reversed(list(enumerate(named)))}
     plain = {n for n in first if PUNCT.sub("", unicodedata.normalize("NFKC", n).lower()) == topic_key(n)}
     return min(first, key=lambda n: (n not in plain, -len(docs[n]),
                                      is_latin(n) and not _all_latin(members), first[n]))
@@ -161,6 +201,21 @@ def _unique_id(base: str, taken: dict[str, list[Candidate]]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def merge_report(groups: dict[str, list[Candidate]]) -> list[dict[str, object]]:
+    """What was merged and what was kept apart, for the ingest report: one entry per topic seen under
+    more than one name or in more than one document, and one per short name kept apart by its parent."""
+    merged: list[dict[str, object]] = []
+    for tid, members in groups.items():
+        names = sorted({c.name for c in members})
+        documents = sorted({c.document for c in members})
+        if len(names) > 1 or len(documents) > 1:
+            merged.append({"topic": tid, "names": names, "documents": documents})
+        for c in members:
+            if "@" in c.key:
+                merged.append({"topic": tid, "kept_apart": c.name, "parent": c.parent, "documents": [c.document]})
+    return list({repr(m): m for m in merged}.values())
 
 
 def build_topics(groups: dict[str, list[Candidate]], summaries: dict[str, str]) -> dict[str, Topic]:

@@ -1,7 +1,7 @@
 """The topic graph as a ``networkx.DiGraph``, and its JSON form (node-link, no pickle).
 
 Nodes are topic ids with attributes ``name``, ``aliases``, ``sources``, ``summary``,
-``stage`` and ``order``; edges carry ``kind`` (``"prerequisite"`` or ``"part_of"``),
+``stage``, ``order`` and ``stage_ranks``; edges carry ``kind`` (``"prerequisite"`` or ``"part_of"``),
 ``evidence`` (list of dicts) and ``strength``.
 
 >>> g = build_graph([Topic("a", "A")], [Edge("a", "a2", "part_of")], order={"a": (0, 1)})
@@ -25,14 +25,20 @@ from kb.model import Edge, Evidence, Source, Topic
 
 
 def build_graph(topics: Iterable[Topic], edges: Iterable[Edge],
-                order: dict[str, tuple[int, int]] | None = None) -> nx.DiGraph:
-    """A DiGraph with one node per topic and one edge per relation."""
+                order: dict[str, tuple[int, int]] | None = None,
+                stage_ranks: dict[str, list[tuple[int, int]]] | None = None) -> nx.DiGraph:
+    """A DiGraph with one node per topic and one edge per relation.
+
+    ``stage_ranks``: topic id → ``(document position, stage index)`` for every stage it sits in, stored
+    as the node attribute ``stage_ranks`` (study paths never step past the goal's stage).
+    """
     graph = nx.DiGraph()
     for position, topic in enumerate(topics):
         graph.add_node(
             topic.id, name=topic.name, aliases=list(topic.aliases),
             sources=[asdict(s) for s in topic.sources], summary=topic.summary, stage=topic.stage,
             order=list((order or {}).get(topic.id, (0, position))),
+            stage_ranks=[list(r) for r in (stage_ranks or {}).get(topic.id, ())],
         )
     for edge in edges:
         if edge.source not in graph or edge.target not in graph:

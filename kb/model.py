@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 EdgeKind = Literal["prerequisite", "part_of"]
-EvidenceKind = Literal["explicit", "mermaid", "stage", "sibling", "structure"]
+EvidenceKind = Literal["explicit", "mermaid", "arrow", "stage", "sibling", "structure"]
 
 #: How much each kind of evidence is trusted when documents contradict each other.
 EVIDENCE_STRENGTH: dict[str, float] = {
     "explicit": 4.0,  # "A是B的基础", "在学习B之前…A"
     "mermaid": 3.0,  # an arrow drawn by the author
+    "arrow": 3.0,  # an arrow chain written in the text or a code block: "A → B → C"
     "stage": 2.0,  # A sits in an earlier stage than B
     "sibling": 1.0,  # A is listed before B under the same parent
     "structure": 5.0,  # A is nested under B (part_of)
@@ -59,7 +60,7 @@ class Topic:
 class Evidence:
     """Why an edge exists: one observation in one document."""
 
-    kind: EvidenceKind  #: "explicit", "mermaid", "stage", "sibling" or "structure" (part_of)
+    kind: EvidenceKind  #: "explicit", "mermaid", "arrow", "stage", "sibling" or "structure" (part_of)
     document: str  #: file name of the document
     line: int  #: 1-based line of the observation
     sentence: str  #: the text that shows it (a sentence, a mermaid arrow, two headings)

@@ -8,8 +8,8 @@ topic means learning its parts.
 >>> g.add_edge("python", "numpy", kind="prerequisite", evidence=[])
 >>> g.add_edge("numpy", "pandas", kind="prerequisite", evidence=[])
 >>> g.add_edge("indexing", "pandas", kind="part_of", evidence=[])
->>> [node for node, _ in study_path(g, "pandas", known={"python"})]
-['numpy', 'indexing', 'pandas']
+>>> [node for node, _ in study_path(g, "pandas", known={"python"})]  # indexing is learned with pandas
+['numpy', 'pandas']
 >>> sorted(implied_known(g, {"pandas"}))
 ['indexing', 'numpy', 'pandas', 'python']
 >>> [node for node, _ in study_path(g, "pandas", known={"indexing"})]
@@ -20,7 +20,6 @@ topic means learning its parts.
 
 from __future__ import annotations
 
-import heapq
 import weakref
 from collections import deque
 from collections.abc import Collection, Iterator
@@ -151,7 +150,7 @@ def _implies(edge: dict[str, Any]) -> bool:
     """Knowing B implies knowing A only when an author said so (a cue sentence or an arrow);
     list and stage order say what to learn first, not what someone who knows B has learned."""
     evidence = edge.get("evidence", ())
-    return not evidence or any(e["kind"] in ("explicit", "mermaid") for e in evidence)
+    return not evidence or any(e["kind"] in ("explicit", "mermaid", "arrow") for e in evidence)
 
 
 def needed_for(graph: nx.DiGraph, goal: str, known: set[str]) -> dict[str, Reason]:
@@ -183,7 +182,12 @@ def order_key(graph: nx.DiGraph, node: str) -> tuple[int, int, str]:
 
 
 def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> list[tuple[str, Reason]]:
-    """Topics to learn for ``goal``, every prerequisite before what needs it, parts before the whole."""
+    """Topics to learn for ``goal``, every prerequisite before what needs it, at one granularity.
+
+    A step is a topic at the level of the goal or of a prerequisite; a topic that is part of another
+    step (or of the goal) is learned with it, as its subtopic, not as a step of its own. Among the
+    orders the constraints allow, the documents' order is kept.
+    """
     needed = needed_for(graph, goal, implied_known(graph, known))
     adj = _adj(graph)
     direct: list[tuple[str, str]] = []
@@ -193,31 +197,43 @@ def study_path(graph: nx.DiGraph, goal: str, known: Collection[str] = ()) -> lis
             if p in needed:
                 (inherited if why == "inherited" else direct).append((p, node))
         direct += [(c, node) for c in adj.parts[node] if c in needed]
-    keys = {node: order_key(graph, node) for node in needed}
-    order = _document_order_sort(keys, direct + inherited)
+    order = _document_order_sort(graph, needed, direct + inherited)
     if order is None:  # an inherited constraint contradicts a stated one: keep only those that fit
-        order = _document_order_sort(keys, _consistent(needed, direct, inherited))
-    return [(node, needed[node]) for node in order or []]
+        order = _document_order_sort(graph, needed, _consistent(needed, direct, inherited)) or []
+    return [(node, needed[node]) for node in order
+            if not _folded(graph, node, needed) and not _after_stage(graph, node, goal)]
 
 
-def _document_order_sort(keys: dict[str, tuple[int, int, str]], edges: list[tuple[str, str]]) -> list[str] | None:
+def _after_stage(graph: nx.DiGraph, node: str, goal: str) -> bool:
+    """True when a document puts ``node`` in a later stage than every stage it puts ``goal`` in.
+
+    >>> g = nx.DiGraph()
+    >>> g.add_node("a", stage_ranks=[[0, 3]]); g.add_node("b", stage_ranks=[[0, 1], [1, 4]])
+    >>> _after_stage(g, "a", "b"), _after_stage(g, "b", "a")
+    (True, False)
+    """
+    last: dict[int, int] = {}
+    for doc, rank in graph.nodes[goal].get("stage_ranks", ()):
+        last[doc] = max(rank, last.get(doc, rank))
+    first: dict[int, int] = {}
+    for doc, rank in graph.nodes[node].get("stage_ranks", ()):
+        first[doc] = min(rank, first.get(doc, rank))
+    return any(doc in last and rank > last[doc] for doc, rank in first.items())
+
+
+def _folded(graph: nx.DiGraph, node: str, needed: Collection[str]) -> bool:
+    """True when ``node`` is (transitively) part of another topic on the path: it is learned with that one."""
+    return any(whole in needed for whole in ancestors_by_part(graph, node))
+
+
+def _document_order_sort(graph: nx.DiGraph, nodes: Collection[str], edges: list[tuple[str, str]]) -> list[str] | None:
     """Topological order that follows the documents where constraints allow; None on a cycle."""
-    successors: dict[str, list[str]] = {n: [] for n in keys}
-    indegree = dict.fromkeys(keys, 0)
-    for u, v in set(edges):
-        successors[u].append(v)
-        indegree[v] += 1
-    ready = [keys[n] for n, d in indegree.items() if d == 0]
-    heapq.heapify(ready)
-    order: list[str] = []
-    while ready:
-        node = heapq.heappop(ready)[2]
-        order.append(node)
-        for nxt in successors[node]:
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                heapq.heappush(ready, keys[nxt])
-    return order if len(order) == len(keys) else None
+    constraints = nx.DiGraph(edges)
+    constraints.add_nodes_from(nodes)
+    try:
+        return list(nx.lexicographical_topological_sort(constraints, key=lambda n: order_key(graph, n)))
+    except nx.NetworkXUnfeasible:
+        return None
 
 
 def _consistent(nodes: Collection[str], direct: list[tuple[str, str]],

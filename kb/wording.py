@@ -9,6 +9,7 @@ import networkx as nx
 KIND_WORDS = {
     "explicit": "文中明确指出",
     "mermaid": "文中的流程图箭头",
+    "arrow": "文中的箭头图",
     "stage": "学习阶段的先后顺序",
     "sibling": "文中的排列顺序",
     "structure": "文中的层级结构",

@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--model", default=None, help="with --answers: GGUF file, model folder/id or served model name")
     p.add_argument("--base-url", dest="base_url", default=None, help="with --answers and --llm openai")
     p.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions of each set")
+    p.add_argument("--graph", action="store_true", help="score graph extraction on the gold fixtures and the corpus")
+    p.add_argument("--fixtures", type=Path, default=None, help="with --graph: folder of fixtures with gold.json")
+    p.add_argument("--corpus", type=Path, default=None, help="with --graph: corpus folder (env ROADMAP_CORPUS)")
     p.set_defaults(handler=eval_command)
 
 
@@ -45,6 +48,10 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """Score every system on every question set; print the table, optionally write it."""
     if args.answers:
         return answers_command(args, settings)
+    if args.graph:
+        from ui.commands.graph_eval import graph_eval_command
+
+        return graph_eval_command(args, settings)
     from rag.retrieval.embedders import load_embedder
     from evals.retrieval import default_question_sets, load_question_set, run_set, to_markdown
 

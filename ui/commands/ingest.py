@@ -63,5 +63,9 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if report["dropped"]:
         lines.append(f"Dropped {len(report['dropped'])} edge(s) to keep prerequisites acyclic:")
         lines += [f"  - {d['reason']}" for d in report["dropped"]]
+    apart = [m for m in report.get("merges", []) if "kept_apart" in m]
+    if report.get("merges"):
+        lines.append(f"Merged {len(report['merges']) - len(apart)} topic(s) seen under several names or in several "
+                     f"documents; kept {len(apart)} short name(s) apart by parent (details: --json).")
     lines += [f"warning: {w}" for w in report["warnings"]]
     return lines

@@ -1,0 +1,78 @@
+"""Order stated in the text: arrow chains (``A → B → C``, ``A -> B``, ``A --> B``, also in code blocks) and
+ordinal words (先…再…然后…最后…, first … then … finally …).
+
+Each step of a chain must name exactly one topic (by name, alias or mention); a step that names none
+breaks the chain rather than bridging over it.
+
+>>> arrow_chains("学习顺序：基础知识 -> 模型结构 -> 应用落地。本文完。")
+[['基础知识', '模型结构', '应用落地']]
+>>> ordinal_chains("我的建议是：先学概率统计，再学机器学习，然后学深度学习，最后再碰大语言模型。")
+[['学概率统计，', '学机器学习，', '学深度学习，', '碰大语言模型']]
+>>> ordinal_chains("First learn the Foundations, then Architectures, and finally Training at Scale.")
+[['learn the Foundations,', 'Architectures, and', 'Training at Scale']]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ingest.topics import DocumentTopics
+from kb.model import Edge, Evidence
+
+ARROW = re.compile(r"\s*(?:→|⟶|➔|➜|⇒|-->|->|=>)\s*")
+SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
+# Ordinal words. Bare 先/再 only before a verb of learning, so 先进 (advanced) or 先验 (prior) do not count.
+FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解)|\bfirst(?:ly)?\b"
+LATER = (r"其次|然后|接着|之后|再(?=学|看|读|碰|进入|到|用|掌握|了解)|最后(?!一)|\bthen\b|\bnext\b|"
+         r"\bafter that\b|\bfinally\b|\blastly\b")
+ORDINAL = re.compile(f"({FIRST})|({LATER})", re.IGNORECASE)
+LABEL = re.compile(r"^.*[:：]\s*")
+
+
+def arrow_chains(text: str) -> list[list[str]]:
+    """The steps of every arrow chain in ``text``, one list per sentence."""
+    chains = []
+    for sentence in SENTENCE.split(text):
+        parts = ARROW.split(sentence.strip().strip("`"))
+        if len(parts) >= 2:
+            parts[0] = LABEL.sub("", parts[0])
+            chains.append([p.strip().rstrip("。.;；，,") for p in parts])
+    return chains
+
+
+def ordinal_chains(text: str) -> list[list[str]]:
+    """The segments of sentences that list steps with ordinal words, starting with a "first" word."""
+    chains = []
+    for sentence in SENTENCE.split(text):
+        marks = list(ORDINAL.finditer(sentence))
+        if len(marks) < 2 or not marks[0].group(1):
+            continue
+        ends = [m.start() for m in marks[1:]] + [len(sentence)]
+        segments = [sentence[m.end():end] for m, end in zip(marks, ends)]
+        segments = [s.strip().rstrip("。.") for s in segments]
+        chains.append([s for s in segments if s.strip(" ，,")])
+    return [c for c in chains if len(c) >= 2]
+
+
+def sequence_edges(doc: DocumentTopics, resolve: Callable[[str, bool], str]) -> Iterator[Edge]:
+    """Prerequisite edges for consecutive steps of the chains in ``doc``'s text.
+
+    ``resolve(text, exact)`` names the topic a step denotes ("" for none); ``exact`` asks for a step
+    that is all name (an arrow step) rather than a phrase containing one (an ordinal segment).
+    """
+    for section in [doc.parsed.root, *doc.parsed.walk()]:
+        if section.role == "dropped":
+            continue
+        texts = [(section.line, section.description)] + [(ln.number, ln.text) for ln in section.body]
+        for line, text in texts:
+            for kind, chains, exact in (("arrow", arrow_chains(text), True), ("explicit", ordinal_chains(text), False)):
+                for chain in chains:
+                    yield from _chain_edges(doc.name, line, text, kind, [resolve(step, exact) for step in chain])
+
+
+def _chain_edges(document: str, line: int, text: str, kind: str, ids: list[str]) -> Iterator[Edge]:
+    sentence = text.strip()[:200]
+    for a, b in zip(ids, ids[1:]):
+        if a and b and a != b:
+            yield Edge(a, b, "prerequisite", (Evidence(kind, document, line, sentence),))  # type: ignore[arg-type]
