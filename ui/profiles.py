@@ -146,7 +146,8 @@ class ProfileStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(root) if root is not None else user_data_dir() / "profiles"
         self.db_path = self.root / DB_NAME
-        self._setup = threading.Lock()  # one thread at a time creates the file or moves a corrupt one aside
+        self._setup = threading.Lock()  # one thread at a time creates the tables or moves a corrupt file aside
+        self._ready = False  #: whether this store has made sure of its tables (WAL mode persists in the file)
 
     # -- reading and writing -------------------------------------------------------------------
 
@@ -252,10 +253,12 @@ class ProfileStore:
         self.root.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.db_path, timeout=BUSY_SECONDS, isolation_level=None)
         try:
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if not self._ready:
                 with self._setup:
-                    db.execute("PRAGMA journal_mode = WAL")  # persistent: set once, when the file is new
-                    db.executescript(_SCHEMA)
+                    if not self._ready:  # the tables appear in one transaction: no session sees half of them
+                        db.execute("PRAGMA journal_mode = WAL")
+                        db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+                        self._ready = True
             yield db
         except sqlite3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT:
@@ -288,6 +291,7 @@ class ProfileStore:
 
     def _move_store_aside(self, exc: Exception) -> str:
         with self._setup:
+            self._ready = False
             aside = _aside_path(self.db_path)
             for suffix in ("", "-wal", "-shm"):
                 part = Path(f"{self.db_path}{suffix}")
