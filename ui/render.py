@@ -21,6 +21,9 @@ from rag.answering.events import Context
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$-])")  # "(" is harmless once "[" and "]" are escaped
 _MARKS = re.compile(r"(?:^|(?<=\s))(?:#{1,6}|[-*+]|>)(?=\s)|\*\*")
 _MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]#+!|~$-])")
+#: "[label](target" or "[label]: target"; the label may hold escaped brackets but no bare ones.
+_LINK = re.compile(r"(!?)(?<!\\)\[((?:\\.|[^\[\]\\])*)\]([(:]\s*(?:&lt;)?\s*)(\S*)")
+_SAFE_TARGET = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
 
 
 def md_text(text: str) -> str:
@@ -84,8 +87,40 @@ def check_markdown(context: Context | None) -> str:
 
 
 def answer_markdown(text: str) -> str:
-    """An answer as shown in the chat: Markdown kept, HTML shown as text."""
-    return html.escape(text, quote=False)
+    """An answer as shown in the chat: Markdown kept, HTML shown as text, only web and mail links live.
+
+    >>> answer_markdown("<b>x</b> [ok](https://a.org) [bad](javascript:alert(1))")
+    '&lt;b&gt;x&lt;/b&gt; [ok](https://a.org) \\\\[bad\\\\](javascript:alert(1))'
+    """
+    return inert_links(html.escape(text, quote=False))
+
+
+def inert_links(markdown: str) -> str:
+    """``markdown`` with every link or image whose target is not an http(s) or mailto URL shown as text.
+
+    A ``javascript:``, ``data:`` or ``vbscript:`` target (in any case, after blanks or ``<``)
+    would still make an ``<a>`` element once sanitized; escaping its brackets leaves the text
+    as written. Images never load (the app is offline), reference definitions count as links,
+    and a link nested in another one's text is undone first.
+
+    >>> print(inert_links("[a](JavaScript:x) ![i](https://a.org/p.png) [r]: data:text/html,x [w](http://a.org)"))
+    \\[a\\](JavaScript:x) !\\[i\\](https://a.org/p.png) \\[r\\]: data:text/html,x [w](http://a.org)
+    >>> print(inert_links("[out [in](javascript:a)](vbscript:b)"))
+    \\[out \\[in\\](javascript:a)\\](vbscript:b)
+    """
+    for _ in range(markdown.count("[") + 1):  # each pass undoes the innermost links; nesting is bounded by "["
+        undone = _LINK.sub(_inert_link, markdown)
+        if undone == markdown:
+            break
+        markdown = undone
+    return markdown
+
+
+def _inert_link(match: re.Match[str]) -> str:
+    image, label, rest, target = match.group(1), match.group(2), match.group(3), match.group(4)
+    if not image and _SAFE_TARGET.match(target):
+        return match.group(0)
+    return f"{image}\\[{label}\\]{rest}{target}"
 
 
 def effort(step: Step) -> str:

@@ -21,7 +21,7 @@ from kb import Roadmap
 from kb.errors import RoadmapError
 from ui.graph_tab import neighbourhood_picture
 from ui.graph_view import graph_html, graph_svg, highlight_for
-from ui.profiles import Profile, ProfileStore
+from ui.profiles import CorruptProfileError, Profile, ProfileStore
 from ui.render import as_list, next_markdown, notice, path_markdown, topic_markdown
 
 log = logging.getLogger(__name__)
@@ -63,20 +63,26 @@ class StudyHandler:
 
     @shown_errors([], [], [], None)
     def load_profile(self, name: str) -> tuple[Any, ...]:
-        """(known, learning, skip, goal, notice) of profile ``name``."""
-        p = self.profiles.load(name)
+        """(known, learning, skip, goal, notice) of profile ``name``; an unreadable one is reported."""
+        try:
+            p = self.profiles.load(name)
+            note = notice(f"Profile '{p.name}' loaded: {len(p.known)} known, {len(p.learning)} learning, "
+                          f"{len(p.skip)} skipped.", "info")
+        except CorruptProfileError as exc:  # show what the app goes on with, and say why
+            gr.Warning(str(exc))
+            p, note = exc.recovered, notice(str(exc), "error")
         goal = p.goal if p.goal in self.names else None
-        return (self._valid(p.known), self._valid(p.learning), self._valid(p.skip), goal,
-                notice(f"Profile '{p.name}' loaded: {len(p.known)} known, {len(p.learning)} learning, "
-                       f"{len(p.skip)} skipped.", "info"))
+        return self._valid(p.known), self._valid(p.learning), self._valid(p.skip), goal, note
 
     def _store(self, name: str, known: Any, learning: Any, skip: Any, goal: Any = None) -> Profile:
-        profile = self.profiles.load(name).with_states(self._resolve(known), self._resolve(learning),
-                                                       self._resolve(skip))
-        if goal is not None:
-            profile = replace(profile, goal=(self._resolve(goal) or [""])[0])
-        self.profiles.save(profile)
-        return profile
+        states = self._resolve(known), self._resolve(learning), self._resolve(skip)
+        target = None if goal is None else (self._resolve(goal) or [""])[0]
+
+        def change(profile: Profile) -> Profile:
+            profile = profile.with_states(*states)
+            return profile if target is None else replace(profile, goal=target)
+
+        return self.profiles.update(name, change)  # one transaction: another session's save is never lost
 
     def _resolve(self, names: Any) -> list[str]:
         """Topic names for ``names`` (aliases and typos resolved); ``UnknownTopicError`` names the nearest."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,18 +190,7 @@ def test_profile_loads_into_the_form(rm: Roadmap, store: ProfileStore) -> None:
 # -- profiles ------------------------------------------------------------------------------------
 
 
-def test_profiles_are_written_atomically_and_survive_a_restart(store: ProfileStore) -> None:
-    store.save(Profile(name="ana", known=("A",), learning=("B",), skip=("C",), goal="D"))
-    assert [p.name for p in store.root.iterdir()] == ["ana.json"]  # no temporary file left behind
-    data = json.loads((store.root / "ana.json").read_text(encoding="utf-8"))
-    assert data == {"name": "ana", "known": ["A"], "learning": ["B"], "skip": ["C"], "goal": "D"}
-    assert ProfileStore(store.root).load("ana") == Profile("ana", ("A",), ("B",), ("C",), "D")
-
-
-def test_a_corrupt_profile_starts_empty(store: ProfileStore) -> None:
-    store.root.mkdir(parents=True)
-    (store.root / "ana.json").write_text("{not json", encoding="utf-8")
-    assert store.load("ana") == Profile(name="ana")
+# saving, history, corrupt stores and concurrent saves: tests/unit/test_profiles.py
 
 
 @pytest.mark.parametrize("name", ["../etc/passwd", "", ".hidden", "a/b"])
