@@ -3,8 +3,8 @@
 The whole roadmap (100+ topics) is unreadable as one picture, so the tab draws a
 *neighbourhood*: the focus topic, what leads to it (prerequisites, a few steps back),
 what it leads to (a step or two forward), its parts and what it is part of. Each
-group has a quota and the whole a cap; what does not fit is counted, never dropped
-silently. Topics go into lanes, one per stage of the roadmap in learning order, and
+group has a quota and the whole a cap; every related topic that is not drawn (too
+far, or past the quota) is counted, never dropped silently. Topics go into lanes, one per stage of the roadmap in learning order, and
 topics without a stage into a last lane of their own.
 
 >>> import networkx as nx
@@ -37,8 +37,8 @@ Role = str  #: "focus", "prerequisite", "dependent", "part" or "whole"
 class Limits:
     """How far the neighbourhood reaches and how many topics of each group it shows."""
 
-    prerequisite_depth: int = 3  #: steps back from the focus (prerequisites of prerequisites …)
-    dependent_depth: int = 2  #: steps forward
+    prerequisite_depth: int = 3  #: steps back from the focus drawn (prerequisites of prerequisites …)
+    dependent_depth: int = 2  #: steps forward drawn
     prerequisites: int = 12  #: at most this many prerequisites, nearest first
     dependents: int = 6  #: at most this many dependents, nearest first
     parts: int = 6  #: at most this many subtopics
@@ -78,7 +78,7 @@ class Neighbourhood:
     focus: str  #: topic id of the focus
     lanes: tuple[Lane, ...]  #: stage lanes in learning order, the no-stage lane last
     links: tuple[tuple[str, str, str], ...]  #: (from, to, kind) between shown topics, arrows in learning order
-    hidden: tuple[tuple[Role, int], ...]  #: per group, how many topics within reach were left out
+    hidden: tuple[tuple[Role, int], ...]  #: per group, how many related topics were left out (all of them)
 
     @property
     def nodes(self) -> list[Node]:
@@ -87,7 +87,7 @@ class Neighbourhood:
 
     @property
     def more(self) -> int:
-        """How many topics within reach were left out."""
+        """How many related topics were left out: beyond the reach or past a group's quota."""
         return sum(count for _, count in self.hidden)
 
 
@@ -144,25 +144,28 @@ def stage_order(graph: nx.DiGraph) -> list[str]:
 def neighbourhood(roadmap: Roadmap, focus: str, path: Sequence[str] = (), limits: Limits = Limits()) -> Neighbourhood:
     """The neighbourhood of topic ``focus`` (a name or id), with the study ``path`` (topic ids) numbered."""
     focus_id = roadmap.topic_id(focus)
-    back = reach(lambda n: roadmap.prerequisites(n), focus_id, limits.prerequisite_depth)
-    ahead = reach(lambda n: roadmap.dependents(n), focus_id, limits.dependent_depth)
+    everything = len(roadmap.graph)  # all of them are counted; only the near ones may be drawn
+    back = reach(lambda n: roadmap.prerequisites(n), focus_id, everything)
+    ahead = reach(lambda n: roadmap.dependents(n), focus_id, everything)
     ahead = {n: v for n, v in ahead.items() if n not in back}  # a DAG keeps them apart; be safe anyway
     near = {t.id: (0, focus_id) for t in roadmap.parts(focus_id) if t.id not in back and t.id not in ahead}
     up = {t.id: (0, focus_id) for t in roadmap.part_of(focus_id) if t.id not in back | ahead.keys() | near.keys()}
     step = {node: i for i, node in enumerate(path, 1)}
-    groups: list[tuple[Role, dict[str, tuple[int, str]], int]] = [
-        ("prerequisite", back, limits.prerequisites), ("dependent", ahead, limits.dependents),
-        ("part", near, limits.parts), ("whole", up, limits.wholes)]
+    groups: list[tuple[Role, dict[str, tuple[int, str]], int, int]] = [
+        ("prerequisite", back, limits.prerequisites, limits.prerequisite_depth),
+        ("dependent", ahead, limits.dependents, limits.dependent_depth),
+        ("part", near, limits.parts, 0), ("whole", up, limits.wholes, 0)]
     shown: dict[str, tuple[Role, int, str]] = {focus_id: ("focus", 0, focus_id)}
     hidden: list[tuple[Role, int]] = []
     left_out: list[str] = []
-    for role, found, quota in groups:
+    for role, found, quota, depth in groups:
         # nearest first; among equals the study path first, then document order
         ranked = sorted(found, key=lambda n: (found[n][0], n not in step, _order(roadmap.graph, n)))
-        shown.update({n: (role, found[n][0], found[n][1]) for n in ranked[:quota]})
-        left_out += ranked[quota:]
-        if len(ranked) > quota:
-            hidden.append((role, len(ranked) - quota))
+        drawn = [n for n in ranked if found[n][0] <= depth][:quota]
+        shown.update({n: (role, found[n][0], found[n][1]) for n in drawn})
+        left_out += ranked[len(drawn):]  # ranked by distance: what is drawn is its head
+        if len(ranked) > len(drawn):
+            hidden.append((role, len(ranked) - len(drawn)))
     nodes = [_node(roadmap.graph, n, role, distance, step.get(n, 0)) for n, (role, distance, _) in shown.items()]
     links = tuple(_link(n, role, via) for n, (role, _, via) in shown.items() if n != focus_id and via in shown)
     return Neighbourhood(focus_id, lanes(roadmap.graph, nodes, left_out), links, tuple(hidden))

@@ -52,8 +52,9 @@ def test_neighbourhood_holds_what_leads_to_and_from_the_focus_and_its_parts(cour
     assert roles["layers"] == "part"
     assert ("ml", "dl", "prerequisite") in hood.links and ("dl", "llm", "prerequisite") in hood.links
     assert ("layers", "dl", "part_of") in hood.links and ("python", "ml", "prerequisite") in hood.links
-    # basics is three steps back, rag two ahead, far unrelated: none drawn
+    # basics is three steps back, rag two ahead, far unrelated: none drawn, the first two counted
     assert not ids(hood) & {"basics", "rag", "agents", "far", "farther", "tokens"}
+    assert dict(hood.hidden) == {"prerequisite": 1, "dependent": 2}
 
 
 def test_a_subtopic_shows_what_it_is_part_of_and_inherits_its_prerequisites(course: Roadmap) -> None:
