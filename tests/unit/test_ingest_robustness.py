@@ -177,3 +177,11 @@ def test_hidden_folders_are_not_read(tmp_path: Path, fixture_docs: Path) -> None
     found, _ = find_documents([docs])
     assert sorted(p.name for p in found) == sorted(p.name for p in fixture_docs.iterdir())
     assert isinstance(read_document(found[0]), RawDocument)
+
+
+def test_a_deeply_indented_numbered_list_is_reflowed_in_linear_time() -> None:
+    # Found by the property tests: each indented line of 2,000+ blanks was rescanned from
+    # every blank by the inline-bullet pattern of the one-line-article reflow.
+    text = "# 深\n" + "\n".join(" " * (3 * i) + f"1. **项{i}**" for i in range(1500))
+    analysis = analysed(text)
+    assert len(analysis.topics) >= 1 and any("nested" in w for w in analysis.warnings)
