@@ -109,8 +109,8 @@ def index_rows() -> list[str]:
     """Windows per character of a long line and of the same text with line breaks, and
     the embedder's windows per second: what indexing costs."""
     from ingest.pipeline import analyse as run
-    from rag.embedders import load_embedder
-    from rag.index import chunk_windows
+    from rag.retrieval.embedders import load_embedder
+    from rag.retrieval.index import chunk_windows
 
     text = shapes.long_line(100_000)
     rows = []

@@ -71,7 +71,7 @@ def build_app(assistant: Any, roadmap: Roadmap, *, profile_store: ProfileStore, 
     """The app's Blocks (not launched) over ``assistant`` (a ``rag.Assistant``, or anything streaming its events)."""
     chat = ChatHandler(assistant, profile_store)
     study = StudyHandler(roadmap, profile_store)
-    choices = [choice(t) for t in roadmap.topics()]
+    choices: list[tuple[str, str]] = []  # the page is built without topics: see _fill_pickers
     with gr.Blocks(title=title) as demo:
         gr.Markdown(f"# {title}\n向知识库提问、规划自己的学习路径、查看前置知识图谱。"
                     " · Ask the knowledge base, plan your study path, explore the prerequisite graph.")
@@ -83,10 +83,28 @@ def build_app(assistant: Any, roadmap: Roadmap, *, profile_store: ProfileStore, 
             with gr.Tab("图谱 · Graph", id="graph") as graph_tab:
                 _graph_tab(study, choices, path_parts, graph_tab)
         _wire_chat(chat, chat_parts, path_parts.profile)
-        demo.load(study.load_profile, inputs=path_parts.profile,
-                  outputs=[path_parts.known, path_parts.learning, path_parts.skip, path_parts.goal,
-                           path_parts.notice], api_name="load_profile")
+        _fill_pickers(demo, study, [choice(t) for t in roadmap.topics()], path_parts)
     return demo
+
+
+def _fill_pickers(demo: gr.Blocks, study: StudyHandler, choices: list[tuple[str, str]], path: PathParts) -> None:
+    """On page load, give every topic dropdown its choices, and the profile's topics their values.
+
+    Gradio writes the page's config and API description, dropdown choices included, into the
+    HTML of ``/`` even before a login; built empty and filled by this load event (which needs
+    the login), the page tells nothing about the knowledge base to someone without a password.
+    """
+    pickers = [b for b in demo.blocks.values() if isinstance(b, gr.Dropdown)]  # every dropdown picks topics
+    profile_pickers = [path.known, path.learning, path.skip, path.goal]
+    others = [p for p in pickers if all(p is not q for q in profile_pickers)]
+
+    def fill(name: str) -> tuple[Any, ...]:
+        *values, note = study.load_profile(name)
+        return (*(gr.update(choices=choices, value=v) for v in values),
+                *(gr.update(choices=choices) for _ in others), note)
+
+    demo.load(fill, inputs=path.profile, outputs=[*profile_pickers, *others, path.notice], api_name="load_page",
+              api_visibility="undocumented")
 
 
 def _chat_tab() -> ChatParts:

@@ -17,10 +17,6 @@ from pathlib import Path
 from kb.errors import KnowledgeBaseError, RoadmapError
 from ui.settings import AppSettings
 
-#: Events running at once (path, graph, search); chat events have their own limit of 1.
-CONCURRENCY = 4
-
-
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``ui`` command."""
     p = sub.add_parser("ui", parents=[common], help="start the web app (chat, study path, graph)")
@@ -84,9 +80,9 @@ def ui_command(args: argparse.Namespace, settings: AppSettings) -> int:
     started = time.monotonic()
     auth = check_exposure(settings.host, settings.auth)
     demo = load_app(settings)
-    demo.queue(default_concurrency_limit=CONCURRENCY)
-    _, url, share_url = demo.launch(server_name=settings.host, server_port=settings.port, auth=auth,
-                                    share=bool(args.share), prevent_thread_lock=True, quiet=True)
+    from ui.serving import launch  # queue, memory bounds, no uploads (imports gradio's starlette)
+
+    url, share_url = launch(demo, host=settings.host, port=settings.port, auth=auth, share=bool(args.share))
     print(f"Roadmap QA is running at {url} (ready in {time.monotonic() - started:.1f} s; Ctrl+C to stop)", flush=True)
     if share_url:
         print(f"Public share link: {share_url}", flush=True)
