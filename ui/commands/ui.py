@@ -13,9 +13,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import KnowledgeBaseError, RoadmapError
 from ui.settings import AppSettings
+
+if TYPE_CHECKING:
+    import gradio as gr  # imported lazily at run time: it takes seconds
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``ui`` command."""
@@ -93,7 +98,7 @@ def ui_command(args: argparse.Namespace, settings: AppSettings) -> int:
     return 0
 
 
-def load_app(settings: AppSettings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
+def load_app(settings: AppSettings) -> gr.Blocks:
     """The app over the configured knowledge base, LLM and profile."""
     from ui.commands.ask import load_assistant
     from ui.profiles import ProfileStore, check_name
