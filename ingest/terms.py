@@ -25,20 +25,22 @@ from ingest.names import PAREN, is_name_like
 from ingest.sections import Section
 
 EXAMPLES = re.compile(
-    r"[（(]\s*(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*([^（）()]+)[）)]",
+    r"[（(]\s*+(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*+([^（）()]+)[）)]",
     re.IGNORECASE,
 )
-CLAUSE = re.compile(r"[，,；;。]\s*")
-ENUMERATION = re.compile(r"\s*、\s*|(?<=[A-Za-z0-9])\s*(?:和|与|及|或)\s*(?=[A-Za-z])|\s+(?:and|or)\s+|\s*/\s*(?=[A-Za-z])")
+CLAUSE = re.compile(r"[，,；;。]")
+# Separators never start with a run of blanks (the pieces are stripped instead): "\\s*、" would rescan a
+# long run of blanks from every position in it.
+ENUMERATION = re.compile(r"、|(?<=[A-Za-z0-9])\s*+(?:和|与|及|或)\s*+(?=[A-Za-z])|(?<!\s)\s++(?:and|or)\s++|/\s*+(?=[A-Za-z])")
 # "X、Y和Z": after an enumeration comma, 和/及/或 join the last member too.
-LAST_JOIN = re.compile(r"\s*(?:以及|和|及|或)\s*")
+LAST_JOIN = re.compile(r"以及|和|及|或")
 # Words that lead into a name ("需熟悉NumPy"); stripped only before Latin letters, so 学习率 keeps its 学习.
-LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|或|和)\s*)+(?=[A-Za-z])"
-                  r"|^(?:and|or|with|the)\s+", re.IGNORECASE)
+LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|或|和)\s*+)++(?=[A-Za-z])"
+                  r"|^(?:and|or|with|the)\s++", re.IGNORECASE)
 EXAMPLE_LEAD = re.compile(r"^(?:例如|比如|譬如|诸如|包括|如)\s*")
 # A piece that holds a verb or a possessive is a clause ("门控机制包括输入门", "Azure的GPU实例"), not a name.
 CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的")
-TRAIL = re.compile(r"(?:\s*等+|\s*etc\.?)$|(?<=[A-Za-z0-9])\s*(?:等)?\s*(?:[一两二三四五六七八九十几]个)?\s*(?:库|工具)$")
+TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?)$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
 LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -96,7 +98,7 @@ def example_terms(text: str) -> list[str]:
     """Terms given as examples in parentheses: ``（如 A、B）``, ``(e.g. A, B)``, ``(for example with A or B)``."""
     found: list[str] = []
     for inner in EXAMPLES.findall(text):
-        pieces = [_piece(p) for p in re.split(r"[、，,/]|\s*(?:或|和|与|及)\s*|\s+(?:or|and)\s+", inner) if p.strip()]
+        pieces = [_piece(p) for p in re.split(r"[、，,/]|或|和|与|及|(?<!\s)\s++(?:or|and)\s++", inner) if p.strip()]
         found += [p for p in pieces if _name(p)]
     return list(dict.fromkeys(found))
 
@@ -125,7 +127,7 @@ def section_terms(section: Section) -> Iterator[Term]:
 
 def _pair(title: str) -> list[str]:
     """``Embedding 与向量检索``: a plain list item naming two things names each of them."""
-    parts = re.split(r"\s*(?:与|和|及)\s*|\s+(?:and|&)\s+", title)
+    parts = [p.strip() for p in re.split(r"与|和|及|(?<!\s)\s++(?:and|&)\s++", title)]
     return parts if len(parts) == 2 and all(_name(p) and len(p) >= 2 for p in parts) else []
 
 
