@@ -227,8 +227,8 @@ def _item_label(text: str) -> tuple[str, str, bool]:
     >>> _item_label("[一篇文章](https://x.y)"), _item_label("熟练掌握Python，尤其是NumPy。")
     (('', '', False), ('', '', False))
     """
-    if label := BOLD_LABEL.match(text):
-        return clean_title(label.group(1)) + label.group(2), label.group(3).strip(), True
+    if bold := BOLD_LABEL.match(text):
+        return clean_title(bold.group(1)) + bold.group(2), bold.group(3).strip(), True
     if LINK_ITEM.match(text) or INSTRUCTION.match(text) or text.endswith(("。", "！", "!")):
         return "", "", False
     label, rest = _split_label(text)

@@ -40,7 +40,7 @@ LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟�
 EXAMPLE_LEAD = re.compile(r"^(?:例如|比如|譬如|诸如|包括|如)\s*")
 # A piece that holds a verb or a possessive is a clause ("门控机制包括输入门", "Azure的GPU实例"), not a name.
 CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的")
-TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?)$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
+TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?|(?:and|or) (?:friends|similar|more|others|so on))$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
 LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -57,14 +57,17 @@ class Term:
 
 
 def _piece(text: str) -> str:
-    text = EXAMPLE_LEAD.sub("", text.strip().strip("`*\"'“”‘’"))
+    text = EXAMPLE_LEAD.sub("", text.strip().strip("`*\"'“”‘’").rstrip("。.;；!！").strip())
     for _ in range(2):
         text = TRAIL.sub("", LEAD.sub("", text)).strip()
     return text
 
 
+FILLER = {"friends", "similar", "more", "others", "so on", "etc", "the like", "其他", "其它", "等等"}
+
+
 def _name(text: str) -> bool:
-    return (is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
+    return text.lower() not in FILLER and (is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
             and not CLAUSE_WORD.search(text))
 
 
