@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.names import PAREN, is_name_like
+from ingest.names import PAREN, is_latin, is_name_like
 from ingest.sections import Section
 
 EXAMPLES = re.compile(
@@ -39,7 +39,14 @@ LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟�
                   r"|^(?:and|or|with|the)\s++", re.IGNORECASE)
 EXAMPLE_LEAD = re.compile(r"^(?:例如|比如|譬如|诸如|包括|如)\s*")
 # A piece that holds a verb or a possessive is a clause ("门控机制包括输入门", "Azure的GPU实例"), not a name.
-CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的")
+CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的|并|而|但|则|就|都|也|才|又|既|却|更|很|较|"
+                         r"同时|先(?!验|进)")
+# A piece that starts like a sentence (把…, 对…, 确定…) or ends in a predicate (…高, …快) or a place (…上)
+# means the enumeration is embedded in a sentence ("确定网页、代码、数学等数据各占多大比例").
+SENTENCE_EDGE = re.compile(r"^(?:把|将|让|被|给|对(?![比齐称偶话抗象])|用(?!户)|在(?!线)|从(?!零)|使(?!用)|根据|依次|做)"
+                           r"|^(?:确定|依赖|减少|增加|包含|提高|降低|扩大|缩小|锁定|查看|避免|保证|控制|选择|支持|提供|采用|"
+                           r"实现|完成|构建|设计|编写|生成|比较|分析|理解|掌握|熟悉|了解|阅读|参与|关注|公开)(?=..)"
+                           r"|(?<=[\u4e00-\u9fff]{2})[高快低慢大小多少好强弱上中里内下]$")
 TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?|(?:and|or) (?:friends|similar|more|others|so on))$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
 LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
@@ -67,8 +74,9 @@ FILLER = {"friends", "similar", "more", "others", "so on", "etc", "the like", "�
 
 
 def _name(text: str) -> bool:
-    return text.lower() not in FILLER and (is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
-            and not CLAUSE_WORD.search(text))
+    return (text.lower() not in FILLER and is_name_like(text, max_cjk=MAX_CJK, max_words=4)
+            and not re.fullmatch(r"[\d.\s%]+|[\u4e00-\u9fff]", text)
+            and not CLAUSE_WORD.search(text) and not SENTENCE_EDGE.search(text))
 
 
 def list_terms(text: str) -> list[str]:
@@ -92,8 +100,8 @@ def list_terms(text: str) -> list[str]:
             found += pieces
         elif pieces:
             singles.append(pieces[0])
-    if len(singles) >= 2 and all(_name(s) for s in singles) and not found:
-        found = singles  # "mean, variance, hypothesis tests": a comma list of names
+    if len(singles) >= 2 and all(_name(s) and is_latin(s) for s in singles) and not found:
+        found = singles  # "mean, variance, hypothesis tests": an English comma list of names
     return list(dict.fromkeys(found))
 
 
