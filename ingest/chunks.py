@@ -18,6 +18,8 @@ from kb.model import HEADING_SEPARATOR, Chunk
 
 MAX_CHARS = 450
 FENCE = re.compile(r"^\s*(```|~~~)")
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+KEPT_WHOLE = ("```", "~~~", "$$", "|")  # code, formulas and tables are never cut
 
 
 def section_lines(section: Section) -> list[Line]:
@@ -62,15 +64,53 @@ def blocks(lines: list[Line]) -> Iterator[list[Line]]:
 
 
 def pack(lines: list[Line], limit: int = MAX_CHARS) -> Iterator[list[Line]]:
-    """Group consecutive blocks into pieces of at most ``limit`` characters (a larger block stays whole)."""
+    """Group consecutive blocks into pieces of at most ``limit`` characters. A larger block stays
+    whole when it is code, a formula or a table; other text is cut at sentence ends.
+
+    >>> [[ln.text for ln in piece] for piece in pack([Line(3, "一二。三四。五六七。")], limit=5)]
+    [['一二。'], ['三四。'], ['五六七。']]
+    """
     piece: list[Line] = []
     for block in blocks(lines):
-        if piece and _size(piece) + _size(block) > limit:
-            yield piece
-            piece = []
-        piece.extend(block)
+        parts = [block] if _size(block) <= limit or _kept_whole(block) else _cut(block, limit)
+        for part in parts:
+            if piece and _size(piece) + _size(part) > limit:
+                yield piece
+                piece = []
+            piece.extend(part)
     if _size(piece):
         yield piece
+
+
+def _kept_whole(block: list[Line]) -> bool:
+    return any(ln.text.lstrip().startswith(KEPT_WHOLE) for ln in block)
+
+
+def _cut(block: list[Line], limit: int) -> Iterator[list[Line]]:
+    """Each line of ``block``, a line longer than ``limit`` as pieces of whole sentences.
+
+    A page pasted on one line was one chunk of up to 2 MB: every search scored all its
+    sentences, and the answer cited all of it. Pieces of one line never share a chunk (each
+    is as long as fits), so no line break is added inside a chunk.
+    """
+    for line in block:
+        if len(line.text.strip()) <= limit:
+            yield [line]
+            continue
+        piece = ""
+        for sentence in _sentences(line.text, limit):
+            if piece and len(piece) + len(sentence) > limit:
+                yield [Line(line.number, piece)]
+                piece = ""
+            piece += sentence
+        if piece.strip():
+            yield [Line(line.number, piece)]
+
+
+def _sentences(text: str, limit: int) -> Iterator[str]:
+    for sentence in SENTENCE_END.split(text):
+        for start in range(0, len(sentence), limit):  # no punctuation: a hard cut
+            yield sentence[start : start + limit]
 
 
 def chunk_document(

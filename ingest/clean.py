@@ -32,7 +32,9 @@ AUTHOR_TAIL = re.compile(r"(?:作者|来源|原文链接|版权声明)[：:].{0,
 SENTENCE_PUNCT = re.compile(r"[。！？，,；;：:、.!?]")
 STAGE_MARK = re.compile(r"第[一二三四五六七八九十百\d]+阶段\s*[:：]")
 NUMBERED_BOLD = re.compile(r"(?<![\d.])(\d{1,2})\.\s*\*\*")
-INLINE_BULLET = re.compile(r"\s{2,}-\s+")
+# The lookbehind starts a match only where a run of blanks starts: otherwise each of its
+# positions rescans the rest of the run (quadratic in a deeply indented line).
+INLINE_BULLET = re.compile(r"(?<!\s)\s{2,}-\s+")
 CLOSING = re.compile(r"([。！!])\s*(总结|结语|写在最后)(?=[\u4e00-\u9fffA-Za-z])")
 SENTENCE_STARTERS = ("在", "大模型", "要", "以下", "本", "我们", "从", "这", "随着")
 LONG_LINE = 400

@@ -20,10 +20,10 @@ import networkx as nx
 
 from kb import paths
 from kb.errors import RoadmapError, UnknownTopicError
-from kb.graph import edge_from_graph, graph_from_json, topic_from_node
+from kb.graph import edge_from_graph, topic_from_node
 from kb.lookup import MentionIndex, closest, fold
 from kb.model import Edge, Evidence, Step, Topic
-from kb.store import GRAPH, read_json, read_manifest, resolve
+from kb.store import read_graph, read_manifest, resolve
 from kb.wording import describe_reason, describe_link
 
 
@@ -45,7 +45,7 @@ class Roadmap:
             kb_dir = Settings().kb
         version_dir = resolve(kb_dir)
         manifest = read_manifest(version_dir)
-        return cls(graph_from_json(read_json(version_dir / GRAPH)), manifest, version_dir)
+        return cls(read_graph(version_dir), manifest, version_dir)
 
     # -- lookup -------------------------------------------------------------------------------
 

@@ -315,8 +315,9 @@ def _read_vectors(path: Path, shape: tuple[int, int]) -> np.ndarray:
         vectors = np.load(path, mmap_mode="r", allow_pickle=False)
     except FileNotFoundError:
         raise KnowledgeBaseError(f"Vector file {path} is missing. {REBUILD}") from None
-    except (OSError, ValueError) as exc:
-        raise KnowledgeBaseError(f"Vector file {path} is corrupt ({exc}). {REBUILD}") from None
+    except (OSError, ValueError, EOFError) as exc:  # EOFError: an empty file
+        reason = "not a NumPy array file" if "pickle" in str(exc) else exc  # numpy guesses a pickle
+        raise KnowledgeBaseError(f"Vector file {path} is corrupt ({reason}). {REBUILD}") from None
     if vectors.shape != shape or vectors.dtype != np.float32:
         raise KnowledgeBaseError(f"Vector file {path} holds {vectors.shape} {vectors.dtype}, expected {shape}. "
                                  f"{REBUILD}")

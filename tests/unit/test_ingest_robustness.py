@@ -73,9 +73,26 @@ def test_repeated_lines_get_numbered_chunk_ids(fixture_docs: Path) -> None:
     assert len(ids) == len(set(ids)) and "oneline.txt#8-8-2" in ids
 
 
-def test_a_long_single_line_is_parsed() -> None:
-    analysis = analysed(shapes.long_line(700_000))
-    assert sum(len(c.text) for c in analysis.chunks) >= 700_000
+def test_a_long_single_line_is_cut_into_chunks_at_sentence_ends() -> None:
+    line = shapes.long_line(700_000)
+    chunks = analysed(line).chunks
+    assert "".join(c.text for c in chunks) == line.strip()  # nothing lost, nothing added
+    assert max(len(c.text) for c in chunks) <= 450 and all(c.text.endswith("。") for c in chunks)
+
+
+def test_a_long_line_without_punctuation_is_cut_too() -> None:
+    chunks = analysed(shapes.unpunctuated(5_000)).chunks
+    assert max(len(c.text) for c in chunks) <= 450 and len(chunks) >= 11
+
+
+@pytest.mark.parametrize("block", [
+    "```python\n" + "x = 1  # 注释。\n" * 200 + "```",
+    "| 列 | 说明 |\n| --- | --- |\n" + "| 行 | 很长的说明。 |\n" * 150,
+    "$$\n" + "a + b = c。" * 200 + "\n$$",
+])
+def test_code_tables_and_formulas_stay_whole_however_long(block: str) -> None:
+    chunks = analysed(f"# 标题\n\n## 小节\n\n{block}\n").chunks
+    assert [c.text for c in chunks] == [block.strip()]
 
 
 @pytest.mark.parametrize("marks", ["##", "###"])
@@ -177,3 +194,11 @@ def test_hidden_folders_are_not_read(tmp_path: Path, fixture_docs: Path) -> None
     found, _ = find_documents([docs])
     assert sorted(p.name for p in found) == sorted(p.name for p in fixture_docs.iterdir())
     assert isinstance(read_document(found[0]), RawDocument)
+
+
+def test_a_deeply_indented_numbered_list_is_reflowed_in_linear_time() -> None:
+    # Found by the property tests: each indented line of 2,000+ blanks was rescanned from
+    # every blank by the inline-bullet pattern of the one-line-article reflow.
+    text = "# 深\n" + "\n".join(" " * (3 * i) + f"1. **项{i}**" for i in range(1500))
+    analysis = analysed(text)
+    assert len(analysis.topics) >= 1 and any("nested" in w for w in analysis.warnings)
