@@ -16,8 +16,9 @@ from typing import NamedTuple
 
 from ingest.clean import Line
 
-NODE = re.compile(r"([A-Za-z_][\w-]*)\s*(?:\[\(?|\(\(?|\{\{?|>)\s*\"?([^\]\)\}\"]+?)\"?\s*(?:\)?\]|\)\)?|\}\}?)")
-ARROW = re.compile(r"\s*(?:-->|==>|-\.->|--[^-]+-->|---)\s*(?:\|[^|]*\|)?\s*")
+NODE = re.compile(r"([A-Za-z_][\w-]*)\s*(?:\[\[|\[\(?|\(\(?|\{\{?|>)\s*\"?([^\]\)\}\"]+?)\"?\s*(?:\]\]|\)?\]|\)\)?|\}\}?)")
+# No blanks around the arrow in the pattern (parts are stripped): "\s*" first would rescan long blank runs.
+ARROW = re.compile(r"(?:-->|==>|-\.->|--[^-]+-->|---)(?:\s*+\|[^|]*\|)?")
 HEADER = re.compile(r"^\s*(?:graph|flowchart)\b", re.IGNORECASE)
 
 
@@ -41,7 +42,7 @@ def parse_mermaid(lines: list[Line]) -> tuple[dict[str, int], list[MermaidArrow]
         for node_id, label in NODE.findall(line.text):
             labels.setdefault(node_id, label.strip())
             first_line.setdefault(labels[node_id], line.number)
-        parts = [p for p in ARROW.split(line.text.strip()) if p]
+        parts = [p.strip() for p in ARROW.split(line.text.strip()) if p.strip()]
         if len(parts) >= 2:
             steps.append(([_node_id(p) for p in parts], line.number))
     arrows = []

@@ -33,7 +33,7 @@ QUESTION_LABEL = re.compile(r"^[QＱ]\d*[：:.]\s*")
 #: Ordinals that name a step of a sequence (a stage, a week, a chapter), not just a list position.
 SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level|第)",
                            re.IGNORECASE)
-PAREN = re.compile(r"\s*[（(]([^（）()]{1,60})[）)]\s*")
+PAREN = re.compile(r"[（(]([^（）()]{1,60})[）)]")  # no blanks around it: "\\s*" first rescans long runs
 NOT_ALIAS = re.compile(r"^(?:如|例如|比如|可选|选修|包括|即|可|推荐|注|含|\d)")
 # Generic words that add nothing to a subject's identity when they end its name.
 SUFFIXES = ("机制", "技术", "架构", "方法", "策略", "基础", "算法", "技能", "能力", "理论")

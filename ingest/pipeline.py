@@ -17,7 +17,7 @@ from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
-from ingest.names import is_latin, normalize, topic_key
+from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
@@ -129,10 +129,12 @@ def _mermaid_candidates(dt: DocumentTopics) -> list[MermaidArrow]:
     arrows: list[MermaidArrow] = []
     for block in dt.parsed.mermaid:
         nodes, block_arrows = parse_mermaid(block.lines)
-        for label, line in nodes.items():
-            dt.candidates.append(Candidate(label, (), dt.name, None, line, heading_path(block.section),
+        for label, line in nodes.items():  # "视觉 Transformer（ViT）": a name and its alias, as in headings
+            name, aliases = split_name(clean_title(label))
+            dt.candidates.append(Candidate(name, aliases, dt.name, None, line, heading_path(block.section),
                                            _stage_of(block.section), dt.candidates[0].order if dt.candidates else 0))
-        arrows.extend(block_arrows)
+        arrows.extend(a._replace(source=split_name(clean_title(a.source))[0], target=split_name(clean_title(a.target))[0])
+                      for a in block_arrows)
     return arrows
 
 
@@ -191,6 +193,8 @@ def mention_index(topics: object) -> MentionIndex:
     surfaces: list[tuple[str, str]] = []
     for topic in topics:  # type: ignore[attr-defined]
         for name in topic.names:
+            if split_ordinal(name)[0] == name:
+                continue  # "阶段 1" names a stage only inside its own document (the chain resolver's business)
             surfaces.append((name, topic.id))
             key = topic_key(name)
             if len(key) >= 3 or (is_latin(key) and len(key) >= 2):

@@ -25,7 +25,7 @@ ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 # "label：description", "label: description" or "label - description" in a plain list item.
-PLAIN_LABEL = re.compile(r"^(?P<label>[^：:]+?)\s*(?:[：:]|\s[-—–]\s)\s*(?P<rest>.*)$")
+LABEL_SEPARATORS = ("：", ":", " - ", " — ", " – ")
 LINK_ITEM = re.compile(r"^\s*\[[^\]]+\]\([^)]*\)")
 # A plain list item that is an instruction or a sentence, not the name of a subject.
 INSTRUCTION = re.compile(
@@ -227,13 +227,13 @@ def _item_label(text: str) -> tuple[str, str, bool]:
     >>> _item_label("[一篇文章](https://x.y)"), _item_label("熟练掌握Python，尤其是NumPy。")
     (('', '', False), ('', '', False))
     """
-    if label := BOLD_LABEL.match(text):
-        return clean_title(label.group(1)) + label.group(2), label.group(3).strip(), True
+    if bold := BOLD_LABEL.match(text):
+        return clean_title(bold.group(1)) + bold.group(2), bold.group(3).strip(), True
     if LINK_ITEM.match(text) or INSTRUCTION.match(text) or text.endswith(("。", "！", "!")):
         return "", "", False
-    plain = PLAIN_LABEL.match(text)
-    if plain and is_name_like(plain.group("label")) and "http" not in plain.group("label"):
-        return plain.group("label").strip(), plain.group("rest").strip(), False
+    label, rest = _split_label(text)
+    if label and is_name_like(label) and "http" not in label:
+        return label, rest, False
     if is_name_like(text):
         return text.strip().rstrip("。.;；"), "", False
     return "", "", False
@@ -253,6 +253,19 @@ def heading_text(text: str) -> str:
     if body and body[-1].isspace():  # a closing sequence follows a blank (CommonMark)
         return body.rstrip()
     return stripped
+
+
+def _split_label(text: str) -> tuple[str, str]:
+    """``(label, description)`` at the first separator, found with string search (no backtracking).
+
+    >>> _split_label("Statistics - mean, variance"), _split_label("Jupyter")
+    (('Statistics', 'mean, variance'), ('', ''))
+    """
+    cuts = [(i, sep) for sep in LABEL_SEPARATORS if (i := text.find(sep)) > 0]
+    if not cuts:
+        return "", ""
+    i, sep = min(cuts)
+    return text[:i].strip(), text[i + len(sep):].strip()
 
 
 def _set_end_lines(root: Section) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from ingest.topics import DocumentTopics
 from kb.model import Edge, Evidence
 
-ARROW = re.compile(r"\s*(?:→|⟶|➔|➜|⇒|-->|->|=>)\s*")
+ARROW = re.compile(r"→|⟶|➔|➜|⇒|-->|->|=>")  # steps are stripped: no blanks around, no rescanning them
 SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
 # Ordinal words. Bare 先/再 only before a verb of learning, so 先进 (advanced) or 先验 (prior) do not count.
 FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解)|\bfirst(?:ly)?\b"
@@ -37,7 +37,7 @@ def arrow_chains(text: str) -> list[list[str]]:
         parts = ARROW.split(sentence.strip().strip("`"))
         if len(parts) >= 2:
             parts[0] = LABEL.sub("", parts[0])
-            chains.append([p.strip().rstrip("。.;；，,") for p in parts])
+            chains.append([p.strip().rstrip("。.;；，,").strip() for p in parts])
     return chains
 
 

@@ -21,24 +21,33 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.names import PAREN, is_name_like
+from ingest.names import PAREN, is_latin, is_name_like
 from ingest.sections import Section
 
 EXAMPLES = re.compile(
-    r"[（(]\s*(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*([^（）()]+)[）)]",
+    r"[（(]\s*+(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*+([^（）()]+)[）)]",
     re.IGNORECASE,
 )
-CLAUSE = re.compile(r"[，,；;。]\s*")
-ENUMERATION = re.compile(r"\s*、\s*|(?<=[A-Za-z0-9])\s*(?:和|与|及|或)\s*(?=[A-Za-z])|\s+(?:and|or)\s+|\s*/\s*(?=[A-Za-z])")
+CLAUSE = re.compile(r"[，,；;。]")
+# Separators never start with a run of blanks (the pieces are stripped instead): "\\s*、" would rescan a
+# long run of blanks from every position in it.
+ENUMERATION = re.compile(r"、|(?<=[A-Za-z0-9])\s*+(?:和|与|及|或)\s*+(?=[A-Za-z])|(?<!\s)\s++(?:and|or)\s++|/\s*+(?=[A-Za-z])")
 # "X、Y和Z": after an enumeration comma, 和/及/或 join the last member too.
-LAST_JOIN = re.compile(r"\s*(?:以及|和|及|或)\s*")
+LAST_JOIN = re.compile(r"以及|和|及|或")
 # Words that lead into a name ("需熟悉NumPy"); stripped only before Latin letters, so 学习率 keeps its 学习.
-LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|或|和)\s*)+(?=[A-Za-z])"
-                  r"|^(?:and|or|with|the)\s+", re.IGNORECASE)
+LEAD = re.compile(r"^(?:(?:再加上|加上|还有|以及|并且|需要|需|熟悉|掌握|了解|学会|学习|使用|用|包括|例如|比如|如|或|和)\s*+)++(?=[A-Za-z])"
+                  r"|^(?:and|or|with|the)\s++", re.IGNORECASE)
 EXAMPLE_LEAD = re.compile(r"^(?:例如|比如|譬如|诸如|包括|如)\s*")
 # A piece that holds a verb or a possessive is a clause ("门控机制包括输入门", "Azure的GPU实例"), not a name.
-CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的")
-TRAIL = re.compile(r"(?:\s*等+|\s*etc\.?)$|(?<=[A-Za-z0-9])\s*(?:等)?\s*(?:[一两二三四五六七八九十几]个)?\s*(?:库|工具)$")
+CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能够|使得|的|并|而|但|则|就|都|也|才|又|既|却|更|很|较|"
+                         r"同时|先(?!验|进)")
+# A piece that starts like a sentence (把…, 对…, 确定…) or ends in a predicate (…高, …快) or a place (…上)
+# means the enumeration is embedded in a sentence ("确定网页、代码、数学等数据各占多大比例").
+SENTENCE_EDGE = re.compile(r"^(?:把|将|让|被|给|对(?![比齐称偶话抗象])|用(?!户)|在(?!线)|从(?!零)|使(?!用)|根据|依次|做)"
+                           r"|^(?:确定|依赖|减少|增加|包含|提高|降低|扩大|缩小|锁定|查看|避免|保证|控制|选择|支持|提供|采用|"
+                           r"实现|完成|构建|设计|编写|生成|比较|分析|理解|掌握|熟悉|了解|阅读|参与|关注|公开)(?=..)"
+                           r"|(?<=[\u4e00-\u9fff]{2})[高快低慢大小多少好强弱上中里内下]$")
+TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?|(?:and|or) (?:friends|similar|more|others|so on))$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
 LIST_LINE = re.compile(r"^(?:[-*+]|\d{1,2}[.、)])\s")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -55,15 +64,19 @@ class Term:
 
 
 def _piece(text: str) -> str:
-    text = EXAMPLE_LEAD.sub("", text.strip().strip("`*\"'“”‘’"))
+    text = EXAMPLE_LEAD.sub("", text.strip().strip("`*\"'“”‘’").rstrip("。.;；!！").strip())
     for _ in range(2):
         text = TRAIL.sub("", LEAD.sub("", text)).strip()
     return text
 
 
+FILLER = {"friends", "similar", "more", "others", "so on", "etc", "the like", "其他", "其它", "等等"}
+
+
 def _name(text: str) -> bool:
-    return (is_name_like(text, max_cjk=MAX_CJK, max_words=4) and not re.fullmatch(r"[\d.\s%]+", text)
-            and not CLAUSE_WORD.search(text))
+    return (text.lower() not in FILLER and is_name_like(text, max_cjk=MAX_CJK, max_words=4)
+            and not re.fullmatch(r"[\d.\s%]+|[\u4e00-\u9fff]", text)
+            and not CLAUSE_WORD.search(text) and not SENTENCE_EDGE.search(text))
 
 
 def list_terms(text: str) -> list[str]:
@@ -87,8 +100,8 @@ def list_terms(text: str) -> list[str]:
             found += pieces
         elif pieces:
             singles.append(pieces[0])
-    if len(singles) >= 2 and all(_name(s) for s in singles) and not found:
-        found = singles  # "mean, variance, hypothesis tests": a comma list of names
+    if len(singles) >= 2 and all(_name(s) and is_latin(s) for s in singles) and not found:
+        found = singles  # "mean, variance, hypothesis tests": an English comma list of names
     return list(dict.fromkeys(found))
 
 
@@ -96,7 +109,7 @@ def example_terms(text: str) -> list[str]:
     """Terms given as examples in parentheses: ``（如 A、B）``, ``(e.g. A, B)``, ``(for example with A or B)``."""
     found: list[str] = []
     for inner in EXAMPLES.findall(text):
-        pieces = [_piece(p) for p in re.split(r"[、，,/]|\s*(?:或|和|与|及)\s*|\s+(?:or|and)\s+", inner) if p.strip()]
+        pieces = [_piece(p) for p in re.split(r"[、，,/]|或|和|与|及|(?<!\s)\s++(?:or|and)\s++", inner) if p.strip()]
         found += [p for p in pieces if _name(p)]
     return list(dict.fromkeys(found))
 
@@ -125,7 +138,7 @@ def section_terms(section: Section) -> Iterator[Term]:
 
 def _pair(title: str) -> list[str]:
     """``Embedding 与向量检索``: a plain list item naming two things names each of them."""
-    parts = re.split(r"\s*(?:与|和|及)\s*|\s+(?:and|&)\s+", title)
+    parts = [p.strip() for p in re.split(r"与|和|及|(?<!\s)\s++(?:and|&)\s++", title)]
     return parts if len(parts) == 2 and all(_name(p) and len(p) >= 2 for p in parts) else []
 
 
