@@ -26,6 +26,10 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from kb.model import Topic
+from rag.answering import graph_answer
+from rag.answering.grounding import ground
+from rag.answering.lists import best_list, is_list_question, listing_sentence, missing_items
+from rag.answering.quote import Quote, key_quote
 from rag.facts import GraphFacts, graph_facts
 from rag.lexical import occurs, tokenize
 from rag.linking import link_topics
@@ -71,6 +75,10 @@ class Answer:
     linked_topics: tuple[Topic, ...]  #: topics the question (or its follow-up context) is about
     next_topics: tuple[Topic, ...]  #: what to learn next, personalised by what the learner knows
     missing_prerequisites: tuple[str, ...]  #: sentences naming prerequisites not covered yet
+    unsupported: tuple[str, ...] = ()  #: generated sentences no passage or graph fact supports (marked in text)
+    quote: Quote | None = None  #: the verbatim sentence or list of the top passage that answers the question
+    graph_answer: str = ""  #: the graph's own answer to a graph question (the text's first sentence)
+    judged: int = 0  #: generated sentences checked against the passages and graph facts
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (topics without their source lists)."""
@@ -119,6 +127,7 @@ class Prepared:
     passages: tuple[Citation, ...]  #: retrieved passages, numbered from 1
     covered: bool  #: whether the documents seem to be about the question (if not: no passages)
     history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
+    graph: graph_answer.GraphAnswer | None = None  #: the graph's answer, for a question about the learning order
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -148,6 +157,9 @@ def stream_answer(
                        relevance=embedder.relevance if embedder is not None else None)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
+    lead = prepared.graph.sentence + "\n\n" if prepared.graph is not None else ""
+    if lead:
+        yield Token(lead)  # deterministic, from the graph: shown before any model runs
     if not prepared.covered:
         pieces: Iterable[str] = [not_covered_text(prepared.lang)]
     elif llm is None:
@@ -160,10 +172,10 @@ def stream_answer(
             parts.append(piece)
             yield Token(piece)
     text = "".join(parts).strip()
-    note = graph_note(prepared) if llm is not None and prepared.topics and only_not_covered(text) else ""
-    if note:  # small models sometimes refuse although the graph answers: show what it says
-        yield Token(note)
-    yield Done(finish(text, prepared, note, embedder))
+    answer, added = _finish(text, prepared, embedder if llm is not None else None, checked=llm is not None)
+    if added:  # the graph note, a completed list: not streamed yet
+        yield Token(added)
+    yield Done(answer)
 
 
 def collect(events: Iterable[Event]) -> Answer:
@@ -190,7 +202,9 @@ def prepare(
     if not seems_covered(question, lang, topics, result.documents, result.similarity, bounds):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
-    return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns)
+    asked = graph_answer.classify(question, topics)
+    graph = graph_answer.answer(roadmap, asked, lang, known) if asked is not None else None
+    return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns, graph)
 
 
 def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:
@@ -203,25 +217,69 @@ def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[Bas
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.prompting``)."""
     passages = [Passage(c.n, _label(c), c.snippet) for c in prepared.passages]
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    kind = "graph" if prepared.graph is not None else "list" if is_list_question(prepared.question) else ""
+    if prepared.graph is not None:
+        facts = [prepared.graph.sentence, *facts]
     return build_messages(prepared.question, facts, passages, prepared.lang,
-                          history=prepared.history, budget=budget)
+                          history=prepared.history, budget=budget, kind=kind)
 
 
-def finish(text: str, prepared: Prepared, note: str = "", encoder: Encoder | None = None) -> Answer:
-    """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages.
+def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True) -> Answer:
+    """The ``Answer`` for generated ``text`` (see ``_finish``)."""
+    return _finish(text, prepared, encoder, checked)[0]
+
+
+def _finish(text: str, prepared: Prepared, encoder: Encoder | None, checked: bool) -> tuple[Answer, str]:
+    """The ``Answer`` for generated ``text``: citations mapped, every sentence grounded, the list completed.
 
     Sentences the model left uncited get the marker of the passage they repeat (``attribute``);
-    a refusal tacked onto a cited answer is dropped (``without_stray_refusal``).
+    a refusal tacked onto a cited answer is dropped (``without_stray_refusal``). With
+    ``checked``, each sentence is checked against the passages and graph facts the model
+    saw (``ground``) and the unsupported ones are marked. A model that refused although
+    the graph knows the topics gets the graph's facts added; a list question whose top
+    passage lists more items than the text names gets them all, cited. Also returns what
+    was added after the generated text (to stream it).
     """
+    lead = prepared.graph.sentence + "\n\n" if prepared.graph is not None else ""
+    unsupported: tuple[str, ...] = ()
+    judged = 0
     if prepared.covered:
         text = attribute(without_stray_refusal(text), prepared.passages, encoder)
+        if checked:
+            grounded = ground(text, support_texts(prepared), prepared.lang, encoder)
+            text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
+    note = ""
+    if checked and prepared.topics and prepared.graph is None and only_not_covered(text):
+        note = graph_note(prepared)  # small models sometimes refuse although the graph answers
+    listed = completed_list(lead + text, prepared)
+    top = prepared.passages[0] if prepared.covered and prepared.passages else None
     return Answer(
-        text=text + note,
-        sources=cite(text, prepared.passages, prepared.covered),
+        text=lead + text + note + listed,
+        sources=cite(text + listed, prepared.passages, prepared.covered),
         linked_topics=prepared.topics,
         next_topics=prepared.facts.next_topics,
         missing_prerequisites=prepared.facts.missing_prerequisites,
-    )
+        unsupported=unsupported,
+        quote=key_quote(prepared.question, top) if top is not None else None,
+        graph_answer=prepared.graph.sentence if prepared.graph is not None else "",
+        judged=judged,
+    ), note + listed
+
+
+def support_texts(prepared: Prepared) -> list[str]:
+    """What the model was given to answer from: the passages, the graph facts and the graph's answer."""
+    facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    return [c.snippet for c in prepared.passages] + facts + ([prepared.graph.sentence] if prepared.graph else [])
+
+
+def completed_list(text: str, prepared: Prepared) -> str:
+    """A sentence naming every item the top passage lists, when a list question's ``text`` misses some."""
+    if not prepared.covered or not prepared.passages or not is_list_question(prepared.question):
+        return ""
+    found = best_list(prepared.passages[0].snippet, prepared.question)
+    if found is None or not missing_items(text, found.items):
+        return ""
+    return ("\n\n" if text else "") + listing_sentence(found, prepared.passages[0].n, prepared.lang)
 
 
 # --- follow-ups and retrieval ---------------------------------------------------------------
@@ -329,7 +387,7 @@ def extractive_lines(prepared: Prepared) -> list[str]:
     """An answer without a model: graph facts, then the best passages with their citations."""
     zh = prepared.lang == "zh"
     lines = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
-             for f in prepared.facts.linked[:2]]
+             for f in prepared.facts.linked[:2]] if prepared.graph is None else []  # the graph answered already
     quoted = prepared.passages[:EXTRACTIVE_PASSAGES]
     if quoted:
         lines.append("资料要点：" if zh else "From the documents:")
