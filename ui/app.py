@@ -19,7 +19,6 @@ from typing import Any
 import gradio as gr
 
 from kb import Roadmap
-from ui.backend import backend_for
 from ui.chat import NEXT_BUTTONS, ChatHandler
 from ui.profiles import ProfileStore
 from ui.render import choice
@@ -68,8 +67,8 @@ class PathParts:
 
 def build_app(assistant: Any, roadmap: Roadmap, *, profile_store: ProfileStore, profile: str = "default",
               title: str = "Roadmap QA · 大模型学习路线问答") -> gr.Blocks:
-    """The app's Blocks (not launched) over ``assistant`` (a ``rag.Assistant`` or a ``ChatBackend``)."""
-    chat = ChatHandler(backend_for(assistant, roadmap), profile_store)
+    """The app's Blocks (not launched) over ``assistant`` (a ``rag.Assistant``, or anything streaming its events)."""
+    chat = ChatHandler(assistant, profile_store)
     study = StudyHandler(roadmap, profile_store)
     choices = [choice(t) for t in roadmap.topics()]
     with gr.Blocks(title=title) as demo:

@@ -3,7 +3,9 @@
 ``ChatHandler.respond`` is a generator Gradio calls with (question, chat messages,
 profile name). Every value it yields is a ``ChatView`` tuple for the outputs
 ``[chatbot, question box, sources, check, next-topic buttons…]``: the first one
-already carries the sources and next topics, later ones grow the answer text.
+already carries the sources and next topics, later ones grow the answer text, and
+the last one marks which sources the answer cited. The events are ``rag``'s own
+(``Context``, ``Token``…, ``Done``), consumed as they are.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import gradio as gr
 
 from kb.errors import RoadmapError
-from ui.backend import ChatBackend, ChatContext, History
+from rag.answering.events import Context, Done, Event, Token
 from ui.profiles import ProfileStore
 from ui.render import answer_markdown, check_markdown, md_text, notice, plain_text, sources_markdown
 
@@ -28,6 +30,15 @@ TOPIC_QUESTION = "介绍一下「{topic}」，学习它之前需要什么？"
 SOURCES_TITLE = "来源 · Sources"
 
 ChatView = tuple[Any, ...]
+
+
+class Answerer(Protocol):
+    """What the chat needs of a ``rag.Assistant``: its stream of answer events."""
+
+    def stream(self, question: str, known: Sequence[str] = (),
+               history: Sequence[tuple[str, str]] = ()) -> Iterator[Event]:
+        """``Context`` first, then ``Token`` pieces, then ``Done`` with the ``Answer``."""
+        ...
 
 
 def message_text(content: Any) -> str:
@@ -74,10 +85,10 @@ def button_updates(topics: Sequence[str]) -> list[Any]:
 
 
 class ChatHandler:
-    """Streams answers from a ``ChatBackend``; the learner's known topics come from the profile store."""
+    """Streams answers from an ``Answerer``; the learner's known topics come from the profile store."""
 
-    def __init__(self, backend: ChatBackend, profiles: ProfileStore) -> None:
-        self.backend = backend
+    def __init__(self, assistant: Answerer, profiles: ProfileStore) -> None:
+        self.assistant = assistant
         self.profiles = profiles
 
     def respond(self, question: str, messages: list[dict[str, Any]] | None,
@@ -105,31 +116,33 @@ class ChatHandler:
 
     def _stream(self, question: str, messages: list[dict[str, Any]], profile: str) -> Iterator[ChatView]:
         known = self.profiles.load(profile).known
-        history: History = history_pairs(messages)
-        context, text, last = ChatContext(), "", 0.0
-        for event in self.backend.stream(question, known=known, history=history):
-            if event.kind == "context":
-                context = event.context
+        context, text, cited, last = None, "", None, 0.0
+        for event in self.assistant.stream(question, known=known, history=history_pairs(messages)):
+            if isinstance(event, Context):
+                context = event
                 yield self._answer_view(messages, question, "", context)
                 last = time.monotonic()
-            elif event.kind == "token":
+            elif isinstance(event, Token):
                 text += event.text
                 if time.monotonic() - last >= STREAM_EVERY:
                     yield self._answer_view(messages, question, text, context)
                     last = time.monotonic()
-            elif event.kind == "done":
-                text = event.text or text
-        yield self._answer_view(messages, question, text, context)
+            elif isinstance(event, Done):
+                text, cited = event.answer.text, {c.n for c in event.answer.sources}
+        yield self._answer_view(messages, question, text, context, cited)
 
     def _answer_view(self, messages: list[dict[str, Any]], question: str, text: str,
-                     context: ChatContext) -> ChatView:
+                     context: Context | None, cited: set[int] | None = None) -> ChatView:
         shown = answer_markdown(text) if text else "…"
         chat = messages + _turn(question, shown)
-        sources = sources_markdown(context.sources)
-        if context.sources:
+        passages = context.sources if context is not None else ()
+        sources = sources_markdown(passages, cited)
+        if passages:
+            count = f"{len(passages)}" if cited is None else f"{len(passages)}, {len(cited)} cited"
             chat.append({"role": "assistant", "content": sources,
-                         "metadata": {"title": f"{SOURCES_TITLE} ({len(context.sources)})", "status": "done"}})
-        return (chat, "", sources, check_markdown(context), *button_updates(context.next_topics))
+                         "metadata": {"title": f"{SOURCES_TITLE} ({count})", "status": "done"}})
+        next_topics = [t.name for t in context.next_topics] if context is not None else []
+        return (chat, "", sources, check_markdown(context), *button_updates(next_topics))
 
     def _view(self, chat: list[dict[str, Any]], question: str, check: str) -> ChatView:
         return (chat, question, "", check, *button_updates([]))

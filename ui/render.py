@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from kb.model import Step, Topic
-from ui.backend import ChatContext, SourceView
+from rag.answering.citations import Citation
+from rag.answering.events import Context
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|~$-])")  # "(" is harmless once "[" and "]" are escaped
 _MARKS = re.compile(r"(?:^|(?<=\s))(?:#{1,6}|[-*+]|>)(?=\s)|\*\*")
@@ -46,29 +47,35 @@ def one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
-def source_lines(source: SourceView) -> str:
-    """One source as a Markdown list item: number, document, lines, heading path, snippet."""
+def source_lines(source: Citation, cited: bool = False) -> str:
+    """One source as a Markdown list item: number, document, lines, heading path, snippet; marked when cited."""
     where = f"{md_text(source.document)}" + (f" · 行 {md_text(source.lines)}" if source.lines else "")
     heading = f" — {md_text(source.heading)}" if source.heading else ""
-    return f"{source.n}. **{where}**{heading}\n   > {md_text(one_line(source.snippet))}"
+    mark = " ✓ 已引用 · cited" if cited else ""
+    return f"{source.n}. **{where}**{heading}{mark}\n   > {md_text(one_line(source.snippet))}"
 
 
-def sources_markdown(sources: Sequence[SourceView]) -> str:
-    """The sources under an answer.
+def sources_markdown(sources: Sequence[Citation], cited: Collection[int] | None = None) -> str:
+    """The sources under an answer; once the answer is finished, ``cited`` (numbers) marks those it cites.
 
     >>> sources_markdown([])
     '_没有找到相关资料 · No sources found._'
+    >>> print(sources_markdown([Citation(1, "a.md", "H", "3", "x"), Citation(2, "b.md", "", "", "y")], cited={2}))
+    1. **a.md · 行 3** — H
+       > x
+    2. **b.md** ✓ 已引用 · cited
+       > y
     """
     if not sources:
         return "_没有找到相关资料 · No sources found._"
-    return "\n".join(source_lines(s) for s in sources)
+    return "\n".join(source_lines(s, cited is not None and s.n in cited) for s in sources)
 
 
-def check_markdown(context: ChatContext) -> str:
+def check_markdown(context: Context | None) -> str:
     """The prerequisite check: what the learner misses for the topics the question is about."""
-    if not context.linked_topics:
+    if context is None or not context.linked_topics:
         return ""
-    topics = "、".join(f"「{md_text(t)}」" for t in context.linked_topics[:3])
+    topics = "、".join(f"「{md_text(t.name)}」" for t in context.linked_topics[:3])
     if not context.missing_prerequisites:
         return f"✓ 前置知识检查 · Prerequisite check：学习 {topics} 需要的前置知识你都已标记为掌握（或它没有前置知识）。"
     items = "\n".join(f"- {md_text(one_line(m, 200))}" for m in context.missing_prerequisites[:6])

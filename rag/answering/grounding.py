@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.citations import Encoder, says_not_covered
-from rag.lexical import occurs
-from rag.snippets import split_sentences
+from rag.answering.citations import Encoder, says_not_covered
+from rag.retrieval.lexical import occurs
+from rag.retrieval.snippets import split_sentences
 
 #: Appended to an unsupported sentence, per answer language.
 MARK = {"zh": "（资料中未找到依据）", "en": " (not found in the documents)"}

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.lexical import occurs, tokenize
+from rag.retrieval.lexical import occurs, tokenize
 
 #: Words of list questions ("which", "what are", "有哪些", "步骤" …).
 LIST_QUESTION = re.compile(

@@ -4,7 +4,7 @@ Shown under the generated text with its citation, so a learner can check the ans
 against the document's own words. A list question quotes the list (``rag.answering.lists``);
 any other quotes the passage sentence holding most of the question's words.
 
->>> from rag.citations import Citation
+>>> from rag.answering.citations import Citation
 >>> top = Citation(1, "a.md", "基础 › Softmax", "9-10", "注意力权重由打分得到。Softmax函数确保注意力权重的和为1。")
 >>> key_quote("Softmax在注意力里有什么作用？", top)
 Quote(text='Softmax函数确保注意力权重的和为1。', n=1, document='a.md', lines='9-10')
@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answering.lists import _score, best_list, is_list_question, question_words
-from rag.citations import Citation
-from rag.snippets import split_sentences
+from rag.answering.citations import Citation
+from rag.retrieval.snippets import split_sentences
 
 #: A quoted sentence longer than this is cut (with "…"); a list is quoted whole.
 QUOTE_CHARS = 240

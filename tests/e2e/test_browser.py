@@ -153,7 +153,7 @@ def test_script_in_a_document_never_runs(page: Any) -> None:
 
 def _real_model_or_skip() -> None:
     from kb.settings import Settings
-    from rag.llm import resolve_llm_kind
+    from rag.backends.chat import resolve_llm_kind
 
     if resolve_llm_kind("auto", Settings().models_dir) != "llama":
         pytest.skip("the default model is not installed (run `roadmap models install`) or llama.cpp is missing")

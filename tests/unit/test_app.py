@@ -10,13 +10,13 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from langchain_core.documents import Document
-
 from kb import Roadmap, RoadmapError
+from kb.model import Topic
+from rag.answering.citations import Citation
+from rag.answering.events import Answer, Context, Done, Event, Token
 from ui.app import build_app
-from ui.backend import ChatContext, ChatEvent, ExtractiveBackend, SourceView, backend_for
 from ui.chat import NEXT_BUTTONS, ChatHandler, history_pairs
-from ui.commands.app import check_exposure, parse_auth
+from ui.commands.ui import check_exposure, parse_auth
 from ui.graph_view import graph_svg, highlight_for
 from ui.profiles import Profile, ProfileStore
 from ui.render import md_text, sources_markdown
@@ -38,26 +38,29 @@ def store(tmp_path: Path) -> ProfileStore:
     return ProfileStore(tmp_path / "profiles")
 
 
+PASSAGE = Citation(1, "a.md", "路线图 › 注意力机制", "3-4", "反向传播是注意力机制的基础。" + EVIL)
+OTHER = Citation(2, "b.md", "路线图 › 部署", "9-9", "模型部署。")
+
+
 @dataclass
-class FakeBackend:
-    """Streams a fixed answer; records what it was asked."""
+class FakeAssistant:
+    """Streams a fixed answer as rag's own events; records what it was asked."""
 
     text: str = "注意力机制需要先学反向传播 [1]。"
     error: Exception | None = None
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def stream(self, question: str, known: Sequence[str] = (), history: Sequence[tuple[str, str]] = ()
-               ) -> Iterator[ChatEvent]:
+               ) -> Iterator[Event]:
         self.calls.append({"question": question, "known": list(known), "history": list(history)})
         if self.error:
             raise self.error
-        yield ChatEvent("context", context=ChatContext(
-            sources=(SourceView(1, "a.md", "路线图 › 注意力机制", "3-4", "反向传播是注意力机制的基础。" + EVIL),),
-            linked_topics=("注意力机制",), next_topics=("模型部署", "神经网络"),
-            missing_prerequisites=("反向传播",)))
+        topic = Topic("attention", "注意力机制")
+        nexts = (Topic("deploy", "模型部署"), Topic("nn", "神经网络"))
+        yield Context((PASSAGE, OTHER), (topic,), nexts, ("反向传播",))
         for piece in self.text:
-            yield ChatEvent("token", text=piece)
-        yield ChatEvent("done", text=self.text)
+            yield Token(piece)
+        yield Done(Answer(self.text, (PASSAGE,), (topic,), nexts, ("反向传播",)))
 
 
 def run(handler: ChatHandler, question: str, messages: list[dict[str, Any]] | None = None,
@@ -73,58 +76,58 @@ def answer_text(view: tuple[Any, ...]) -> str:
 
 
 def test_chat_yields_sources_and_next_topics_before_the_text_is_finished(store: ProfileStore) -> None:
-    backend = FakeBackend()
-    views = run(ChatHandler(backend, store), "学习注意力机制之前要掌握什么？")
+    assistant = FakeAssistant()
+    views = run(ChatHandler(assistant, store), "学习注意力机制之前要掌握什么？")
     first, last = views[0], views[-1]
     assert answer_text(first) == "…"  # no text yet …
     assert "a.md" in first[2] and "路线图 › 注意力机制" in first[2]  # … but the sources
     assert "反向传播" in first[3]  # … the prerequisite check
     assert [u["value"] for u in first[4:] if u["visible"]] == ["模型部署", "神经网络"]  # … and next topics
-    assert answer_text(last) == backend.text
+    assert answer_text(last) == assistant.text
     assert len(first) == 4 + NEXT_BUTTONS
     sources_box = [m for m in last[0] if m.get("metadata")]
     assert sources_box and "a.md" in sources_box[0]["content"]
 
 
 def test_document_html_is_shown_as_text(store: ProfileStore) -> None:
-    view = run(ChatHandler(FakeBackend(), store), "q")[-1]
+    view = run(ChatHandler(FakeAssistant(), store), "q")[-1]
     for text in (view[2], *[m["content"] for m in view[0]]):
         assert "<script" not in text and "<img" not in text
     assert "&lt;script&gt;" in view[2]
 
 
 def test_empty_question_gives_a_message_not_a_trace(store: ProfileStore) -> None:
-    backend = FakeBackend()
-    views = run(ChatHandler(backend, store), "   ")
+    assistant = FakeAssistant()
+    views = run(ChatHandler(assistant, store), "   ")
     assert len(views) == 1 and views[0][0] == []
     assert "empty" in views[0][3]
-    assert backend.calls == []
+    assert assistant.calls == []
 
 
 @pytest.mark.parametrize(("error", "shown"), [
     (RoadmapError("No knowledge base at /x. Run `roadmap ingest`."), "roadmap ingest"),
     (ValueError("boom"), "Something went wrong"),
 ])
-def test_backend_errors_become_messages(store: ProfileStore, error: Exception, shown: str) -> None:
-    view = run(ChatHandler(FakeBackend(error=error), store), "问题")[-1]
+def test_assistant_errors_become_messages(store: ProfileStore, error: Exception, shown: str) -> None:
+    view = run(ChatHandler(FakeAssistant(error=error), store), "问题")[-1]
     assert shown.replace("`", "\\`") in view[3]
     assert shown.replace("`", "\\`") in answer_text(view)
 
 
 def test_follow_ups_send_the_history_and_known_topics(store: ProfileStore) -> None:
     store.save(Profile(name="ana", known=("Python",)))
-    backend = FakeBackend()
-    handler = ChatHandler(backend, store)
+    assistant = FakeAssistant()
+    handler = ChatHandler(assistant, store)
     first = run(handler, "注意力机制是什么？", profile="ana")[-1]
     run(handler, "那之后呢？", messages=first[0], profile="ana")
-    assert backend.calls[1]["history"] == [("注意力机制是什么？", backend.text)]
-    assert backend.calls[1]["known"] == ["Python"]
+    assert assistant.calls[1]["history"] == [("注意力机制是什么？", assistant.text)]
+    assert assistant.calls[1]["known"] == ["Python"]
 
 
 def test_next_topic_button_asks_about_that_topic(store: ProfileStore) -> None:
-    backend = FakeBackend()
-    list(ChatHandler(backend, store).ask_topic("模型部署", [], "default"))
-    assert backend.calls[0]["question"] == "介绍一下「模型部署」，学习它之前需要什么？"
+    assistant = FakeAssistant()
+    list(ChatHandler(assistant, store).ask_topic("模型部署", [], "default"))
+    assert assistant.calls[0]["question"] == "介绍一下「模型部署」，学习它之前需要什么？"
 
 
 def test_history_pairs_skip_source_boxes() -> None:
@@ -134,80 +137,14 @@ def test_history_pairs_skip_source_boxes() -> None:
     assert history_pairs(messages) == [("a*b", "x < y")]
 
 
-# -- backends ------------------------------------------------------------------------------------
-
-
-@dataclass
-class FakeResult:
-    documents: list[Document]
-    topics: list[Any]
-
-
-class RetrieveOnly:
-    """An assistant without ``stream`` (before rag/answer.py exists)."""
-
-    def __init__(self, rm: Roadmap) -> None:
-        self.rm = rm
-
-    def retrieve(self, question: str, k: int = 5) -> FakeResult:
-        meta = {"source": "a.md", "heading": "H › 注意力机制", "lines": "3-4", "snippet": "注意力机制的片段。"}
-        return FakeResult([Document("全文", metadata=meta)], self.rm.find_mentions(question))
-
-
-def test_extractive_backend_streams_context_then_tokens(rm: Roadmap) -> None:
-    backend = backend_for(RetrieveOnly(rm), rm)
-    assert isinstance(backend, ExtractiveBackend)
-    events = list(backend.stream("学习注意力机制之前要掌握什么？", known=["数学"]))
-    assert [e.kind for e in events][0] == "context" and events[-1].kind == "done"
-    context = events[0].context
-    assert context.sources[0].snippet == "注意力机制的片段。"
-    assert context.linked_topics == ("注意力机制",)
-    assert "反向传播" in context.missing_prerequisites and "数学" not in context.missing_prerequisites
-    assert "模型部署" in context.next_topics
-    assert "".join(e.text for e in events if e.kind == "token") == events[-1].text
-    assert "[1] 注意力机制的片段。" in events[-1].text
-
-
-@dataclass(frozen=True)
-class Context:  # the shape of rag.answer's events: told apart by class, not by a field
-    sources: tuple[Any, ...]
-    linked_topics: tuple[Any, ...]
-    next_topics: tuple[Any, ...]
-    missing_prerequisites: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-
-
-@dataclass(frozen=True)
-class Done:
-    answer: Any
-
-
-def test_assistant_stream_events_are_adapted(rm: Roadmap) -> None:
-    @dataclass(frozen=True)
-    class Citation:
-        n: int
-        document: str
-        heading: str
-        lines: str
-        snippet: str
-
-    class Streaming:
-        def stream(self, question: str, known: Sequence[str] = (), history: Any = ()) -> Iterator[Any]:
-            yield Context((Citation(1, "d.md", "H", "1-2", "snip"),), (rm.topic("注意力机制"),),
-                          (rm.topic("模型部署"),), ("你还没有学过「反向传播」",))
-            yield Token("答")
-            yield Token("案")
-            yield Done(answer=type("A", (), {"text": "答案"})())
-
-    events = list(backend_for(Streaming(), rm).stream("q"))
-    assert [e.kind for e in events] == ["context", "token", "token", "done"]
-    assert events[0].context.sources[0] == SourceView(1, "d.md", "H", "1-2", "snip")
-    assert events[0].context.next_topics == ("模型部署",)
-    assert events[-1].text == "答案"
+def test_the_finished_answer_marks_the_sources_it_cites(store: ProfileStore) -> None:
+    views = run(ChatHandler(FakeAssistant(), store), "学习注意力机制之前要掌握什么？")
+    during, last = views[0][2], views[-1][2]
+    assert "cited" not in during  # unknown until the answer is finished
+    cited, uncited = last.split("\n2. ")
+    assert "a.md" in cited and "✓ 已引用 · cited" in cited and "cited" not in uncited
+    titles = [m["metadata"]["title"] for m in views[-1][0] if m.get("metadata")]
+    assert titles == ["来源 · Sources (2, 1 cited)"]
 
 
 # -- path ----------------------------------------------------------------------------------------
@@ -312,7 +249,7 @@ def test_topic_details_and_unknown_topic(rm: Roadmap, store: ProfileStore) -> No
 
 
 def test_build_app_has_named_endpoints_and_one_llm_slot(rm: Roadmap, store: ProfileStore) -> None:
-    demo = build_app(FakeBackend(), rm, profile_store=store)
+    demo = build_app(FakeAssistant(), rm, profile_store=store)
     assert isinstance(demo, gr.Blocks)
     fns = {fn.api_name: fn for fn in demo.fns.values()}
     assert {"chat", "ask_topic", "study_path", "next_topics", "save_profile", "graph", "topic_details"} <= set(fns)
@@ -321,7 +258,7 @@ def test_build_app_has_named_endpoints_and_one_llm_slot(rm: Roadmap, store: Prof
 
 
 def test_sources_markdown_escapes_markdown_and_html() -> None:
-    text = sources_markdown([SourceView(1, "a.md", "H", "1-2", "[link](http://x) ![i](http://x/i.png) " + EVIL)])
+    text = sources_markdown([Citation(1, "a.md", "H", "1-2", "[link](http://x) ![i](http://x/i.png) " + EVIL)])
     assert "<" not in text.replace("&lt;", "")
     assert "\\[link\\](http" in text and "\\!\\[i\\]" in text  # no link, no image
     assert md_text("a_b") == "a\\_b"
@@ -354,8 +291,8 @@ def test_missing_knowledge_base_says_to_ingest(tmp_path: Path, capsys: pytest.Ca
     assert "roadmap ingest" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("module", ["ui.backend", "ui.chat", "ui.graph_view", "ui.profiles", "ui.render",
-                                    "ui.commands.app"])
+@pytest.mark.parametrize("module", ["ui.chat", "ui.graph_view", "ui.profiles", "ui.render",
+                                    "ui.commands.ui"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib

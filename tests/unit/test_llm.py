@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import llm
-from rag.llm import ensure_system_message, make_chat_model, resolve_llm_kind
-from rag.model_files import ModelError
+from rag.backends import chat as llm
+from rag.backends.chat import ensure_system_message, make_chat_model, resolve_llm_kind
+from modelinstall.model_files import ModelError
 
 
 @pytest.fixture

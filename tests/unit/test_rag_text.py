@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.lexical import tokenize
-from rag.linking import link_topics
-from rag.snippets import best_snippet, split_sentences
+from rag.retrieval.lexical import tokenize
+from rag.retrieval.linking import link_topics
+from rag.retrieval.snippets import best_snippet, split_sentences
 from tests.fixtures.rag_fakes import TOPICS, FakeRoadmap
 
 

@@ -1,4 +1,4 @@
-"""Sub-commands of the ``roadmap`` CLI, one module per group.
+"""Sub-commands of the ``roadmap`` CLI, one module per command (the graph queries share ``graph``).
 
 Each module exposes ``register(sub, common)``: ``sub`` is the sub-parsers action,
 ``common`` a parent parser carrying ``--kb`` and ``--json``. Handlers are set with
@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from ui.commands import answer, app, graph, models, search
+from ui.commands import ask, eval, graph, ingest, models, search, ui
 
-COMMAND_MODULES: list[ModuleType] = [graph, search, answer, models, app]
+COMMAND_MODULES: list[ModuleType] = [ingest, graph, search, eval, ask, models, ui]

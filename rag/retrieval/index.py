@@ -41,8 +41,8 @@ import numpy as np
 from kb.errors import KnowledgeBaseError
 from kb.model import HEADING_SEPARATOR, Chunk
 from kb.store import read_chunks, read_json, read_manifest, write_json
-from rag.embedders import Embedder
-from rag.snippets import windows
+from rag.retrieval.embedders import Embedder
+from rag.retrieval.snippets import windows
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Retrieval quality: hit@1, hit@5, MRR and facts covered within a small context.
 
-A question set (``rag/eval_data/*.json``) names its documents and, per question,
+A question set (``evals/data/*.json``) names its documents and, per question,
 the facts a correct context must contain: short phrases from the documents, or
 lists of alternative phrases. Matching ignores case, width and runs of spaces.
 
@@ -14,7 +14,7 @@ lists of alternative phrases. Matching ignores case, width and runs of spaces.
 ``run_set`` builds a knowledge base from the set's documents with ``ingest.build``
 into a temporary folder and scores, in one run, BM25 only, dense only, hybrid,
 hybrid + graph (the product), the product without snippets, and the naive
-LangChain baseline (``rag.baseline``) with the same embedder.
+LangChain baseline (``evals.baseline``) with the same embedder.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from typing import Any
 from langchain_core.documents import Document
 
 from kb.errors import RoadmapError
-from rag.embedders import Embedder
+from rag.retrieval.embedders import Embedder
 
-EVAL_DATA = Path(__file__).parent / "eval_data"
+EVAL_DATA = Path(__file__).parent / "data"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONTEXT_CHARS = 600
 #: Questions the corpus does not answer (used by the answer evaluation).
@@ -179,9 +179,9 @@ def run_set(question_set: QuestionSet, embedder: Embedder, k: int = 5, budget: i
     from ingest import build
     from kb import Roadmap
     from kb.store import resolve
-    from rag.baseline import NaiveRetriever
-    from rag.index import load_index
-    from rag.search import Searcher
+    from evals.baseline import NaiveRetriever
+    from rag.retrieval.index import load_index
+    from rag.retrieval.search import Searcher
 
     if not question_set.docs.is_dir():
         raise RoadmapError(f"Documents of question set {question_set.name!r} not found at {question_set.docs}.")
@@ -217,7 +217,7 @@ def to_markdown(reports: Sequence[SetReport], embedder: str, budget: int = CONTE
         "# Retrieval evaluation",
         "",
         f"Written by `roadmap eval` ({time.strftime('%Y-%m-%d')}, embedder `{embedder}`, k = 5). "
-        f"Definitions are in `rag/evaluation.py`: a passage is relevant when it holds every expected "
+        f"Definitions are in `evals/retrieval.py`: a passage is relevant when it holds every expected "
         f"fact; **covered@{budget}** counts questions whose facts all appear in the first {budget} "
         "characters of the context the hits would give the answering model (snippets in rank order). "
         "All systems use the same embedder and the same jieba tokenizer for BM25.",

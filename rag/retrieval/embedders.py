@@ -55,7 +55,7 @@ class Embedder(Embeddings, ABC):
     #: question to its closest passage, where this model separates them; None = no bound known.
     relevance: dict[str, tuple[float | None, float | None]] = {}
     #: Per language of an answer sentence, (at least, lead over the runner-up) similarity of the
-    #: passage sentence it restates (``rag.citations.Meaning``); empty = not calibrated, not used.
+    #: passage sentence it restates (``rag.answering.citations.Meaning``); empty = not calibrated, not used.
     restatement: dict[str, tuple[float, float]] = {}
 
     @abstractmethod

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.model_files import ModelError
-from rag.models import bundled_model_path
+from modelinstall.model_files import ModelError
+from rag.backends.catalogue import bundled_model_path
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

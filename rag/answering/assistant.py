@@ -24,11 +24,13 @@ from langchain_core.language_models import BaseChatModel
 
 from kb.errors import KnowledgeBaseError, RoadmapError
 from kb.settings import Settings
-from rag.answer import TOP_K, Answer, Event, History, collect, stream_answer
-from rag.embedders import Embedder, load_embedder
-from rag.index import load_index
-from rag.retriever import RoadmapRetriever
-from rag.search import Searcher, SearchResult
+from rag.answering.events import Answer, Event, collect
+from rag.answering.preparing import TOP_K, History
+from rag.answering.stream import stream_answer
+from rag.retrieval.embedders import Embedder, load_embedder
+from rag.retrieval.index import load_index
+from rag.retrieval.retriever import RoadmapRetriever
+from rag.retrieval.search import Searcher, SearchResult
 
 
 class Assistant:
@@ -103,7 +105,7 @@ class Assistant:
 
 def chat_model(kind: str, settings: Settings, model: str | None = None, base_url: str | None = None) -> BaseChatModel | None:
     """The chat model for backend ``kind`` (``auto`` resolved), or None for ``none``."""
-    from rag.llm import make_chat_model, resolve_llm_kind
+    from rag.backends.chat import make_chat_model, resolve_llm_kind
 
     model = settings.model if model is None else model
     kind = resolve_llm_kind(kind, settings.models_dir, model)

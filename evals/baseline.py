@@ -15,8 +15,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from rag.embedders import Embedder
-from rag.lexical import tokenize
+from rag.retrieval.embedders import Embedder
+from rag.retrieval.lexical import tokenize
 
 CHUNK_SIZE, CHUNK_OVERLAP = 500, 50
 SUFFIXES = (".md", ".markdown", ".txt")
@@ -90,9 +90,9 @@ class NaiveRAG:
         self.chain = prompt | llm | StrOutputParser()
 
     def stream(self, question: str) -> Any:
-        """Retrieve, then stream the answer, as ``rag.answer`` events."""
-        from rag.answer import Answer, Context, Done, Token
-        from rag.citations import Citation
+        """Retrieve, then stream the answer, as ``rag.answering.events``."""
+        from rag.answering.events import Answer, Context, Done, Token
+        from rag.answering.citations import Citation
 
         pieces = self.retriever.invoke(question)
         sources = tuple(Citation(n, str(d.metadata.get("source", "")), "", "", d.page_content)

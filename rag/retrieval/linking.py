@@ -19,7 +19,7 @@ from typing import Protocol
 import jieba
 
 from kb.model import Topic
-from rag.lexical import STOPWORDS
+from rag.retrieval.lexical import STOPWORDS
 
 #: Only the start of a very long question is scanned for misspelt topics.
 MAX_QUESTION = 300

@@ -99,7 +99,7 @@ def ui_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def load_app(settings: Settings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
     """The app over the configured knowledge base, LLM and profile."""
-    from rag.assistant import Assistant
+    from rag.answering.assistant import Assistant
     from ui.profiles import ProfileStore, check_name
 
     check_name(settings.profile)

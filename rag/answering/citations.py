@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rag.lexical import occurs
-from rag.prompting import NOT_COVERED, question_language
-from rag.snippets import split_sentences
+from rag.retrieval.lexical import occurs
+from rag.answering.prompting import NOT_COVERED, question_language
+from rag.retrieval.snippets import split_sentences
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
@@ -114,7 +114,7 @@ _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.
 
 
 class Encoder(Protocol):
-    """What meaning-based attribution needs of an embedder (``rag.embedders.Embedder`` has it)."""
+    """What meaning-based attribution needs of an embedder (``rag.retrieval.embedders.Embedder`` has it)."""
 
     #: per sentence language: (least similarity, least lead over the runner-up) of a restatement
     restatement: dict[str, tuple[float, float]]

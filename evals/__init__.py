@@ -1,0 +1,1 @@
+"""Evaluation of retrieval and answers, beside ``bench/``: question sets in ``evals/data``."""

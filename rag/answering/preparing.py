@@ -1,0 +1,187 @@
+"""Everything gathered for a question before any model runs: follow-ups resolved, passages
+retrieved and numbered, topics linked, graph facts, and whether the documents cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.messages import BaseMessage
+
+from kb.model import Topic
+from rag.answering import graph_answer
+from rag.answering.citations import Citation
+from rag.answering.facts import GraphFacts, graph_facts
+from rag.answering.prompting import question_language
+from rag.retrieval.lexical import occurs, tokenize
+from rag.retrieval.linking import link_topics
+from rag.retrieval.search import SearchResult
+
+#: Passages retrieved per question (and numbered for citation).
+TOP_K = 4
+#: Earlier user turns searched for the topic of a follow-up question.
+FOLLOW_UP_TURNS = 3
+#: Without a linked topic, more than this share of the question's words must occur in the passages.
+MIN_OVERLAP = 0.5
+
+#: Words every question has; they say nothing about whether the documents cover it.
+QUESTION_WORDS = frozenset(
+    "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
+    "what how why which when where should learn does work between difference explain tell "
+    "like today good best make use used way ways get started need important main help".split()
+)
+
+Retrieve = Callable[[str, int], SearchResult]
+#: (unrelated below, related at or above) similarity of a question to its closest passage.
+Bounds = tuple[float | None, float | None]
+Relevance = dict[str, Bounds]
+History = Iterable[Any]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question with everything gathered for answering it."""
+
+    question: str  #: the question as asked
+    query: str  #: the retrieval query (the question plus follow-up topics)
+    lang: str  #: "zh" or "en", the language to answer in
+    topics: tuple[Topic, ...]  #: linked topics
+    facts: GraphFacts  #: graph facts for the linked topics
+    passages: tuple[Citation, ...]  #: retrieved passages, numbered from 1
+    covered: bool  #: whether the documents seem to be about the question (if not: no passages)
+    history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
+    graph: graph_answer.GraphAnswer | None = None  #: the graph's answer, for a question about the learning order
+
+
+def prepare(
+    question: str, *, roadmap: Any, retrieve: Retrieve, known: Sequence[str] = (), history: History = (), k: int = TOP_K,
+    relevance: Relevance | None = None,
+) -> Prepared:
+    """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved).
+
+    A question about the learning order of its linked topics (``graph_answer.classify``)
+    gets the graph's answer as well.
+    """
+    turns = tuple(history_pairs(history))
+    earlier = follow_up_topics(roadmap, question, turns)
+    query = retrieval_query(question, earlier)
+    result = retrieve(query, k)
+    topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
+    lang = question_language(question, [n for t in topics for n in t.names])
+    facts = graph_facts(roadmap, topics, known, lang=lang)
+    bounds = (relevance or {}).get(lang, (None, None))
+    if not seems_covered(question, lang, topics, result.documents, result.similarity, bounds):
+        # Passages and suggestions unrelated to the question would only mislead.
+        return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
+    asked = graph_answer.classify(question, topics)
+    graph = graph_answer.answer(roadmap, asked, lang, known) if asked is not None else None
+    return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns, graph)
+
+
+# --- follow-ups and retrieval ---------------------------------------------------------------
+
+
+def history_pairs(history: History) -> Iterator[tuple[str, str]]:
+    """(user, assistant) pairs from pairs, LangChain messages or ``{"role", "content"}`` dicts."""
+    user: str | None = None
+    for item in history:
+        if isinstance(item, (tuple, list)) and len(item) == 2:
+            yield str(item[0] or ""), str(item[1] or "")
+            continue
+        role, content = _role_and_content(item)
+        if role in ("user", "human"):
+            if user is not None:
+                yield user, ""
+            user = content
+        elif role in ("assistant", "ai") and user is not None:
+            yield user, content
+            user = None
+    if user is not None:
+        yield user, ""
+
+
+def follow_up_topics(roadmap: Any, question: str, turns: Sequence[tuple[str, str]]) -> list[Topic]:
+    """Topics of the latest earlier user turn naming any, when the question itself names none.
+
+    "那它之后学什么？" after a question about LoRA resolves to LoRA.
+    """
+    if not turns or link_topics(roadmap, question):
+        return []
+    for user, _ in reversed(turns[-FOLLOW_UP_TURNS:]):
+        topics = link_topics(roadmap, user)
+        if topics:
+            return topics
+    return []
+
+
+def retrieval_query(question: str, topics: Sequence[Topic]) -> str:
+    """The question, followed by the names of the follow-up topics it refers to.
+
+    >>> retrieval_query("那它之后学什么？", [Topic("lora", "LoRA")])
+    '那它之后学什么？ LoRA'
+    """
+    return " ".join([question.strip(), *(t.name for t in topics)])
+
+
+def numbered(documents: Sequence[Document]) -> tuple[Citation, ...]:
+    """Retrieved documents as citations numbered from 1 (snippet if present, else the text)."""
+    return tuple(
+        Citation(
+            n=n,
+            document=str(d.metadata.get("source", "")),
+            heading=str(d.metadata.get("heading", "")),
+            lines=str(d.metadata.get("lines", "")),
+            snippet=str(d.metadata.get("snippet") or d.page_content),
+        )
+        for n, d in enumerate(documents, 1)
+    )
+
+
+def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: Sequence[Document],
+                  similarity: float | None = None, bounds: Bounds = (None, None)) -> bool:
+    """Whether the documents seem to be about the question.
+
+    The embedder's bounds decide first: a question less similar than ``bounds[0]`` to
+    every passage is unrelated, one at least ``bounds[1]`` similar is related. Between
+    them, it must name a topic or share its words with the passages: a Chinese question
+    most of its content words, an English one (over mostly Chinese documents) one,
+    since its other words are translated there.
+
+    >>> seems_covered("怎样提高睡眠质量？", "zh", [], [], similarity=0.85, bounds=(0.865, None))
+    False
+    """
+    low, high = bounds
+    if similarity is not None and low is not None and similarity < low:
+        return False
+    if similarity is not None and high is not None and similarity >= high:
+        return True
+    if topics:
+        return True
+    share = overlap(question, documents)
+    return share > MIN_OVERLAP if lang == "zh" else share > 0
+
+
+def overlap(question: str, documents: Sequence[Document]) -> float:
+    """Share of the question's content words that occur in the retrieved passages.
+
+    Dense scores sit in a narrow band whatever the question, so between the embedder's
+    bounds whether the documents are about it is judged on words. One-character words
+    count only when there are no others.
+    """
+    words = set(tokenize(question)) - QUESTION_WORDS
+    words = {w for w in words if len(w) > 1} or words
+    if not words:
+        return 0.0
+    text = " ".join(d.page_content for d in documents).lower()
+    return sum(occurs(w, text) for w in words) / len(words)
+
+
+def _role_and_content(item: Any) -> tuple[str, str]:
+    if isinstance(item, BaseMessage):
+        return item.type, str(item.content)
+    if isinstance(item, dict):
+        return str(item.get("role", "")), str(item.get("content", ""))
+    raise TypeError(f"history items must be (user, assistant) pairs, messages or role dicts, got {item!r}")

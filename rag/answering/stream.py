@@ -1,0 +1,106 @@
+"""Answers with citations: follow-up resolution → retrieval → graph facts → prompt → streamed
+LLM text (or an extractive answer) → the structured ``Answer``.
+
+``stream_answer`` yields events in this order: one ``Context`` (sources, linked topics,
+next topics, missing prerequisites — ready before any model runs), many ``Token``, one
+``Done`` carrying the ``Answer``. ``collect`` turns the events into the ``Answer``.
+
+Example (not executed: it needs a knowledge base)::
+
+    for event in stream_answer("学习多头注意力之前要掌握什么？", roadmap=rm, retrieve=a.retrieve, llm=None):
+        if isinstance(event, Token):
+            print(event.text, end="")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, cast
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from rag.answering.citations import Citation, not_covered_text
+from rag.answering.events import Context, Done, Event, Token
+from rag.answering.extractive import extractive_lines
+from rag.answering.finishing import finish, lead_text
+from rag.answering.lists import is_list_question
+from rag.answering.preparing import TOP_K, History, Prepared, Retrieve, prepare
+from rag.answering.prompting import PROMPT_BUDGET, Passage, build_messages
+from rag.retrieval.embedders import Embedder
+
+
+# --- the pipeline -------------------------------------------------------------------------
+
+
+def stream_answer(
+    question: str,
+    *,
+    roadmap: Any,
+    retrieve: Retrieve,
+    llm: BaseChatModel | None,
+    known: Sequence[str] = (),
+    history: History = (),
+    k: int = TOP_K,
+    budget: int = PROMPT_BUDGET,
+    embedder: Embedder | None = None,
+) -> Iterator[Event]:
+    """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
+
+    ``llm=None`` answers extractively, without a model. A question the documents do
+    not seem to cover is answered "not covered" without calling the model. ``budget``
+    caps the prompt in tokens: the time to the first token grows with it. The search's
+    ``embedder`` lends its similarity bounds to the coverage gate (``Embedder.relevance``)
+    and attributes by meaning the sentences words leave unattributed (``Embedder.restatement``).
+    """
+    prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
+                       relevance=embedder.relevance if embedder is not None else None)
+    yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
+                  prepared.facts.missing_prerequisites)
+    lead = lead_text(prepared)
+    if lead:
+        yield Token(lead)  # the graph's answer: deterministic, shown before any model runs
+    if not prepared.covered:
+        pieces: Iterable[str] = [not_covered_text(prepared.lang)]
+    elif llm is None:
+        pieces = extractive_lines(prepared)
+    else:
+        pieces = answer_chain(llm, budget).stream(prepared)
+    parts = []
+    for piece in pieces:
+        if piece:
+            parts.append(piece)
+            yield Token(piece)
+    answer, added = finish("".join(parts).strip(), prepared, embedder if llm is not None else None,
+                           checked=llm is not None)
+    if added:  # the graph's facts after a refusal, a completed list
+        yield Token(added)
+    yield Done(answer)
+
+
+def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:
+    """prepared question → prompt messages → chat model → text pieces."""
+    chain: Runnable[Any, str] = RunnableLambda(lambda p: prompt_messages(p, budget)) | llm | StrOutputParser()
+    return cast("Runnable[Prepared, str]", chain)  # LangChain's `|` loses the input type
+
+
+def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
+    """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
+    passages = [Passage(c.n, _label(c), c.snippet) for c in prepared.passages]
+    facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    if prepared.graph is not None:
+        facts = [prepared.graph.sentence, *facts]
+    kind = "graph" if prepared.graph is not None else "list" if is_list_question(prepared.question) else ""
+    return build_messages(prepared.question, facts, passages, prepared.lang,
+                          history=prepared.history, budget=budget, kind=kind)
+
+
+def _label(citation: Citation) -> str:
+    """What the model sees above a passage: its own heading (file names and line numbers only cost time).
+
+    >>> _label(Citation(1, "a.md", "路线 › 基础 › Python", "3-9", "..."))
+    'Python'
+    """
+    return citation.heading.rsplit(" › ", 1)[-1] or citation.document

@@ -1,0 +1,1 @@
+"""Chat-model backends (llama.cpp, transformers, OpenAI-compatible servers) and the catalogue of local models."""

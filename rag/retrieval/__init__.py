@@ -1,0 +1,1 @@
+"""Retrieval: embedders, FAISS index, BM25, topic linking, snippets and the hybrid graph-aware search."""
