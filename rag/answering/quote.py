@@ -31,10 +31,23 @@ class Quote:
     document: str  #: file name of the document
     lines: str  #: line range of the passage in the document, e.g. "12-18"
 
-    def cite(self, lang: str = "zh") -> str:
-        """``[n] document 第a-b行`` (or ``lines a-b``)."""
-        where = (f" 第{self.lines}行" if lang == "zh" else f" lines {self.lines}") if self.lines else ""
-        return f"[{self.n}] {self.document}{where}"
+    def cite(self) -> str:
+        """``[n] document, lines a-b``.
+
+        >>> Quote("…", 2, "a.md", "3-5").cite()
+        '[2] a.md, lines 3-5'
+        """
+        return f"[{self.n}] {self.document}" + (f", lines {self.lines}" if self.lines else "")
+
+    def block(self) -> str:
+        """The quote as shown under an answer: a title line with its citation, then the quoted lines.
+
+        >>> print(Quote("第一行\n第二行", 1, "a.md", "").block())
+        原文 · Key quote [1] a.md:
+        > 第一行
+        > 第二行
+        """
+        return f"原文 · Key quote {self.cite()}:\n" + "\n".join(f"> {line}" for line in self.text.splitlines())
 
 
 def key_quote(question: str, top: Citation) -> Quote | None:
