@@ -137,21 +137,23 @@ class Support:
 def specifics(sentence: str) -> list[str]:
     """Numbers, years, Latin names and titles a sentence states (what must occur in a text verbatim).
 
-    In an English sentence only names that look like names count (capitals inside or
-    after the first letter, digits, or all capitals): its other words are plain English.
+    In an English sentence only words that look like names count (a capital after the
+    first word, capitals inside, digits, all capitals): its other words are plain English.
 
     >>> specifics("PyTorch由Facebook在2016年发布，见《深度学习》。")
     ['2016', 'PyTorch', 'Facebook', '深度学习']
     >>> specifics("The roadmap recommends NeurIPS and Kaggle for practice.")
-    ['NeurIPS']
+    ['NeurIPS', 'Kaggle']
     """
     bare = _ENUMERATOR.sub("", _bare(sentence))
     found = [m.group(0) for m in _NUMBER.finditer(bare) if not _inside_word(bare, m)]
     chinese = bool(_CJK.search(bare))
-    for word in _LATIN.findall(bare):
+    for number, match in enumerate(_LATIN.finditer(bare)):
+        word = match.group(0)
         if word.lower() in _FUNCTION_WORDS or len(word) < 2:
             continue
-        if chinese or _looks_like_a_name(word):
+        # In English, a capital after the first word marks a name too (Pinecone, Hinton).
+        if chinese or _looks_like_a_name(word) or (number > 0 and word[0].isupper() and not _after_colon(bare, match)):
             found.append(word)
     found += [next(g for g in m.groups() if g) for m in _TITLE.finditer(bare)]
     return list(dict.fromkeys(found))
@@ -185,6 +187,11 @@ def fold(text: str) -> str:
 def _looks_like_a_name(word: str) -> bool:
     return any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1) or any(
         ch.isupper() for ch in word[1:])
+
+
+def _after_colon(text: str, match: re.Match[str]) -> bool:
+    """Whether the word starts a clause (after a colon or a dash), where English capitalises anyway."""
+    return text[: match.start()].rstrip().endswith((":", "：", "-", "—", "(", "\""))
 
 
 def _inside_word(text: str, match: re.Match[str]) -> bool:

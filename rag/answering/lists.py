@@ -25,7 +25,8 @@ from rag.retrieval.lexical import occurs, tokenize
 #: Words of list questions ("which", "what are", "有哪些", "步骤" …).
 LIST_QUESTION = re.compile(
     r"哪些|哪几|几种|几个|几步|步骤|分别|列出|包括什么|包含什么|有什么(?:方法|工具|课程|书|框架|技术|论文|模型|平台)"
-    r"|\bwhich (?:[a-z-]+ )?[a-z-]+s\b|\bwhat are\b|\blist\b|\bsteps\b|\bname (?:the|all)\b",
+    r"|\bwhich (?:[a-z-]+ )?(?!is\b|was\b|does\b|has\b)[a-z-]{3,}s\b|\bwhat are\b|\blist\b|\bsteps\b"
+    r"|\bname (?:the|all)\b",
     re.IGNORECASE,
 )
 #: A list longer than this is a document outline, not an answer.

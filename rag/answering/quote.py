@@ -42,7 +42,7 @@ class Quote:
     def block(self) -> str:
         """The quote as shown under an answer: a title line with its citation, then the quoted lines.
 
-        >>> print(Quote("第一行\n第二行", 1, "a.md", "").block())
+        >>> print(Quote("第一行\\n第二行", 1, "a.md", "").block())
         原文 · Key quote [1] a.md:
         > 第一行
         > 第二行
