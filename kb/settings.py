@@ -1,13 +1,19 @@
-"""Settings of the whole product, read once by the entry points (CLI, app, ``Roadmap.load()``).
+"""Settings of the knowledge base and the answering it serves, read once by the entry points.
 
 Every field can be set by an environment variable with the ``ROADMAP_`` prefix
-(``ROADMAP_KB=/data/kb``) or by the matching command-line option.
-Library functions never read the environment: they take plain arguments.
+(``ROADMAP_KB=/data/kb``) or by the matching command-line option. The app's own
+settings (address, port, password, learner profile) extend these in ``ui.settings``.
+Library functions never read the environment nor build ``Settings``: they take plain
+arguments, defaulting to the per-user folders below.
+
+>>> default_kb_dir().name, default_models_dir().parts[-2:]
+('kb', ('roadmap-qa', 'models'))
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
@@ -26,17 +32,32 @@ def user_cache_dir() -> Path:
     return Path(base) / "roadmap-qa"
 
 
+def default_kb_dir() -> Path:
+    """The per-user knowledge base: ``user_data_dir() / "kb"``."""
+    return user_data_dir() / "kb"
+
+
+def default_models_dir() -> Path:
+    """Where model files are installed by default: ``user_cache_dir() / "models"``."""
+    return user_cache_dir() / "models"
+
+
+def default_threads() -> int:
+    """CPU threads for the local LLM: every core."""
+    return max(1, os.cpu_count() or 1)
+
+
 def builtin_roadmap_dir() -> Path:
-    """The roadmap shipped with the project (``data/roadmap``), used when no documents are given."""
-    return Path(__file__).resolve().parent.parent / "data" / "roadmap"
+    """The roadmap shipped with the package (``kb/data/roadmap``), used when no documents are given."""
+    return Path(str(resources.files("kb").joinpath("data", "roadmap")))
 
 
 class Settings(BaseSettings):
-    """Configuration of Roadmap QA; environment variables use the prefix ``ROADMAP_``."""
+    """Configuration of the knowledge base and of answering; environment variables use the prefix ``ROADMAP_``."""
 
     model_config = SettingsConfigDict(env_prefix="ROADMAP_", extra="ignore")
 
-    kb: Path = Field(default_factory=lambda: user_data_dir() / "kb")
+    kb: Path = Field(default_factory=default_kb_dir)
     """Knowledge-base directory (written by ``roadmap ingest``, read by everything else)."""
 
     docs: Path = Field(default_factory=builtin_roadmap_dir)
@@ -54,20 +75,8 @@ class Settings(BaseSettings):
     base_url: str = ""
     """Base URL of an OpenAI-compatible server, for ``llm=openai``."""
 
-    models_dir: Path = Field(default_factory=lambda: user_cache_dir() / "models")
+    models_dir: Path = Field(default_factory=default_models_dir)
     """Where ``roadmap models install`` puts model files."""
 
-    host: str = "127.0.0.1"
-    """Address the app binds to; anything but loopback requires ``auth``."""
-
-    port: int = 7860
-    """Port of the app."""
-
-    auth: str = ""
-    """``user:password`` or a path to a file of such lines; required off loopback."""
-
-    profile: str = "default"
-    """Name of the learner profile used by the app."""
-
-    threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    threads: int = Field(default_factory=default_threads)
     """CPU threads for the local LLM."""

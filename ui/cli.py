@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kb.errors import RoadmapError
-from kb.settings import Settings
+from ui.settings import AppSettings
 from ui.commands import COMMAND_MODULES
 
 
@@ -35,14 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_from(args: argparse.Namespace) -> Settings:
+def settings_from(args: argparse.Namespace) -> AppSettings:
     """Settings from the environment, overridden by the options given on the command line."""
     overrides = {
         name: getattr(args, name)
         for name in ("kb", "llm", "model", "base_url", "embedder", "host", "port", "auth", "profile")
         if getattr(args, name, None) is not None
     }
-    return Settings(**overrides)
+    return AppSettings(**overrides)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

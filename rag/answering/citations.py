@@ -8,26 +8,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kb.text import CJK as _CJK
 from rag.retrieval.lexical import occurs
 from rag.answering.prompting import NOT_COVERED, question_language
+from rag.retrieval.passages import Passage
 from rag.retrieval.snippets import split_sentences
 
 _MARKER = re.compile(r"[\[【［]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】］]")
 _NOT_COVERED_PHRASES = ("没有涉及", "未涉及", "没有提到", "do not cover", "don't cover", "does not cover")
 
 
-@dataclass(frozen=True)
-class Citation:
-    """A passage an answer cites, numbered as in the text ("[1]")."""
-
-    n: int  #: the number used in the answer text
-    document: str  #: file name of the document
-    heading: str  #: heading path, e.g. "大模型进阶之路 › Transformer › 多头注意力"
-    lines: str  #: line range in the document, e.g. "12-18"
-    snippet: str  #: the text shown to the model / quoted
+#: A passage as an answer cites it: the one passage type (``rag.retrieval.passages.Passage``).
+Citation = Passage
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -108,7 +102,6 @@ def not_covered_text(lang: str) -> str:
 ATTRIBUTION_SHARE = 0.5
 #: A marker is wrong when its passage holds this much less of the sentence than the best passage.
 WRONG_MARGIN = 0.2
-_CJK = re.compile(r"[\u3400-\u9fff]")
 #: A sentence: text up to its end mark, with any markers written after the mark ("…。[2]").
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
 
@@ -116,8 +109,9 @@ _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.
 class Encoder(Protocol):
     """What meaning-based attribution needs of an embedder (``rag.retrieval.embedders.Embedder`` has it)."""
 
-    #: per sentence language: (least similarity, least lead over the runner-up) of a restatement
-    restatement: dict[str, tuple[float, float]]
+    @property
+    def restatement(self) -> dict[str, tuple[float, float]]:
+        """Per sentence language: (least similarity, least lead over the runner-up) of a restatement."""
 
     def embed_passages(self, texts: list[str]) -> Any: ...  # (len(texts), dim), rows normalised
 

@@ -29,11 +29,18 @@ class Answer:
     judged: int = 0  #: generated sentences checked against the passages and graph facts
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (topics without their source lists)."""
-        data = asdict(self)
-        for key in ("linked_topics", "next_topics"):
-            data[key] = [{"id": t["id"], "name": t["name"], "stage": t["stage"]} for t in data[key]]
-        return data
+        """A JSON-ready dict (sources as citations, topics without their source lists)."""
+        return {
+            "text": self.text,
+            "sources": [s.citation() for s in self.sources],
+            "linked_topics": [_topic_json(t) for t in self.linked_topics],
+            "next_topics": [_topic_json(t) for t in self.next_topics],
+            "missing_prerequisites": list(self.missing_prerequisites),
+            "unsupported": list(self.unsupported),
+            "quote": asdict(self.quote) if self.quote is not None else None,
+            "graph_answer": self.graph_answer,
+            "judged": self.judged,
+        }
 
 
 @dataclass(frozen=True)
@@ -69,3 +76,7 @@ def collect(events: Iterable[Event]) -> Answer:
         if isinstance(event, Done):
             return event.answer
     raise RuntimeError("the answer stream ended without a Done event")
+
+
+def _topic_json(topic: Topic) -> dict[str, str]:
+    return {"id": topic.id, "name": topic.name, "stage": topic.stage}

@@ -7,24 +7,19 @@ from collections.abc import Sequence
 
 from rag.answering.preparing import Prepared
 
-#: Passages quoted by the extractive (``llm="none"``) answer.
-EXTRACTIVE_PASSAGES = 2
-#: Longest quote from one passage in an extractive answer.
-QUOTE_CHARS = 160
-
 _MARKUP = re.compile(r"(^|\s)(#{1,6}|-{3,}|>)(?=\s)")
 _BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
 
 
-def extractive_lines(prepared: Prepared) -> list[str]:
+def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 160) -> list[str]:
     """An answer without a model: graph facts, then the best passages with their citations."""
     zh = prepared.lang == "zh"
     lines = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
              for f in prepared.facts.linked[:2]] if prepared.graph is None else []  # the graph answered first
-    quoted = prepared.passages[:EXTRACTIVE_PASSAGES]
+    quoted = prepared.passages[:passages]
     if quoted:
         lines.append("资料要点：" if zh else "From the documents:")
-        lines.extend(f"- {_shorten(plain_text(c.snippet), QUOTE_CHARS)} [{c.n}]" for c in quoted)
+        lines.extend(f"- {_shorten(plain_text(c.snippet), quote_chars)} [{c.n}]" for c in quoted)
     return [line + "\n" for line in lines]
 
 

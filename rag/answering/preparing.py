@@ -8,35 +8,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from langchain_core.documents import Document
 from langchain_core.messages import BaseMessage
 
 from kb.model import Topic
+from kb.text import QUESTION_WORDS
 from rag.answering import graph_answer
-from rag.answering.citations import Citation
+from rag.answering.config import AnswerConfig
 from rag.answering.facts import GraphFacts, graph_facts
 from rag.answering.prompting import question_language
+from rag.retrieval.calibration import Bounds
 from rag.retrieval.lexical import occurs, tokenize
-from rag.retrieval.linking import link_topics
-from rag.retrieval.search import SearchResult
+from rag.retrieval.linking import Linked
+from rag.retrieval.passages import Passage
+from rag.retrieval.search import Searcher
 
-#: Passages retrieved per question (and numbered for citation).
-TOP_K = 4
-#: Earlier user turns searched for the topic of a follow-up question.
-FOLLOW_UP_TURNS = 3
-#: Without a linked topic, more than this share of the question's words must occur in the passages.
-MIN_OVERLAP = 0.5
-
-#: Words every question has; they say nothing about whether the documents cover it.
-QUESTION_WORDS = frozenset(
-    "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
-    "what how why which when where should learn does work between difference explain tell "
-    "like today good best make use used way ways get started need important main help".split()
-)
-
-Retrieve = Callable[[str, int], SearchResult]
-#: (unrelated below, related at or above) similarity of a question to its closest passage.
-Bounds = tuple[float | None, float | None]
 Relevance = dict[str, Bounds]
 History = Iterable[Any]
 
@@ -50,35 +35,37 @@ class Prepared:
     lang: str  #: "zh" or "en", the language to answer in
     topics: tuple[Topic, ...]  #: linked topics
     facts: GraphFacts  #: graph facts for the linked topics
-    passages: tuple[Citation, ...]  #: retrieved passages, numbered from 1
+    passages: tuple[Passage, ...]  #: retrieved passages, numbered from 1
     covered: bool  #: whether the documents seem to be about the question (if not: no passages)
     history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
     graph: graph_answer.GraphAnswer | None = None  #: the graph's answer, for a question about the learning order
 
 
 def prepare(
-    question: str, *, roadmap: Any, retrieve: Retrieve, known: Sequence[str] = (), history: History = (), k: int = TOP_K,
-    relevance: Relevance | None = None,
+    question: str, *, roadmap: Any, searcher: Searcher, known: Sequence[str] = (), history: History = (),
+    config: AnswerConfig = AnswerConfig(), relevance: Relevance | None = None,
 ) -> Prepared:
     """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved).
 
-    A question about the learning order of its linked topics (``graph_answer.classify``)
-    gets the graph's answer as well.
+    The question's topics are linked once, by the searcher's linker (built once per roadmap),
+    and handed to the search. A question about the learning order of its linked topics
+    (``graph_answer.classify``) gets the graph's answer as well.
     """
     turns = tuple(history_pairs(history))
-    earlier = follow_up_topics(roadmap, question, turns)
+    linked = searcher.link(question)
+    earlier = follow_up_topics(searcher.link, linked, turns, config.follow_up_turns)
     query = retrieval_query(question, earlier)
-    result = retrieve(query, k)
+    result = searcher.search(query, config.k, linked=(earlier, []) if earlier else linked)
     topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
     bounds = (relevance or {}).get(lang, (None, None))
-    if not seems_covered(question, lang, topics, result.documents, result.similarity, bounds):
+    if not seems_covered(question, lang, topics, result.passages, result.similarity, bounds, config.min_overlap):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
     asked = graph_answer.classify(question, topics)
     graph = graph_answer.answer(roadmap, asked, lang, known) if asked is not None else None
-    return Prepared(question, query, lang, topics, facts, numbered(result.documents), True, turns, graph)
+    return Prepared(question, query, lang, topics, facts, result.passages, True, turns, graph)
 
 
 # --- follow-ups and retrieval ---------------------------------------------------------------
@@ -103,17 +90,23 @@ def history_pairs(history: History) -> Iterator[tuple[str, str]]:
         yield user, ""
 
 
-def follow_up_topics(roadmap: Any, question: str, turns: Sequence[tuple[str, str]]) -> list[Topic]:
-    """Topics of the latest earlier user turn naming any, when the question itself names none.
+def follow_up_topics(link: Callable[[str], Linked], linked: Linked, turns: Sequence[tuple[str, str]],
+                     max_turns: int = 3) -> list[Topic]:
+    """Topics of the latest earlier user turn naming any, when the question itself (``linked``) names none.
 
     "那它之后学什么？" after a question about LoRA resolves to LoRA.
+
+    >>> lora = Topic("lora", "LoRA")
+    >>> link = lambda text: ([lora], []) if "LoRA" in text else ([], [])
+    >>> [t.id for t in follow_up_topics(link, ([], []), [("什么是LoRA？", "…"), ("好的", "…")])]
+    ['lora']
     """
-    if not turns or link_topics(roadmap, question):
+    if not turns or any(linked):
         return []
-    for user, _ in reversed(turns[-FOLLOW_UP_TURNS:]):
-        topics = link_topics(roadmap, user)
-        if topics:
-            return topics
+    for user, _ in reversed(turns[-max_turns:]):
+        mentioned, misspelt = link(user)
+        if mentioned or misspelt:
+            return mentioned + misspelt
     return []
 
 
@@ -126,22 +119,8 @@ def retrieval_query(question: str, topics: Sequence[Topic]) -> str:
     return " ".join([question.strip(), *(t.name for t in topics)])
 
 
-def numbered(documents: Sequence[Document]) -> tuple[Citation, ...]:
-    """Retrieved documents as citations numbered from 1 (snippet if present, else the text)."""
-    return tuple(
-        Citation(
-            n=n,
-            document=str(d.metadata.get("source", "")),
-            heading=str(d.metadata.get("heading", "")),
-            lines=str(d.metadata.get("lines", "")),
-            snippet=str(d.metadata.get("snippet") or d.page_content),
-        )
-        for n, d in enumerate(documents, 1)
-    )
-
-
-def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: Sequence[Document],
-                  similarity: float | None = None, bounds: Bounds = (None, None)) -> bool:
+def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: Sequence[Passage],
+                  similarity: float | None = None, bounds: Bounds = (None, None), min_overlap: float = 0.5) -> bool:
     """Whether the documents seem to be about the question.
 
     The embedder's bounds decide first: a question less similar than ``bounds[0]`` to
@@ -160,11 +139,11 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], documents: 
         return True
     if topics:
         return True
-    share = overlap(question, documents)
-    return share > MIN_OVERLAP if lang == "zh" else share > 0
+    share = overlap(question, passages)
+    return share > min_overlap if lang == "zh" else share > 0
 
 
-def overlap(question: str, documents: Sequence[Document]) -> float:
+def overlap(question: str, passages: Sequence[Passage]) -> float:
     """Share of the question's content words that occur in the retrieved passages.
 
     Dense scores sit in a narrow band whatever the question, so between the embedder's
@@ -175,7 +154,7 @@ def overlap(question: str, documents: Sequence[Document]) -> float:
     words = {w for w in words if len(w) > 1} or words
     if not words:
         return 0.0
-    text = " ".join(d.page_content for d in documents).lower()
+    text = " ".join(p.text for p in passages).lower()
     return sum(occurs(w, text) for w in words) / len(words)
 
 

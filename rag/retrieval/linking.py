@@ -3,7 +3,7 @@
 Exact mentions come from the roadmap (names and aliases, Chinese or English,
 longest first). Words it does not know verbatim, typos such as "自注意力机智" or
 "Tranformer", are matched against every topic name sharing a character pair with
-them and kept when the spelling is close (difflib ratio ≥ ``MIN_SIMILARITY``).
+them and kept when the spelling is close (``kb.text.TYPO_SIMILARITY``).
 The roadmap's own typo-tolerant ``topic()`` compares a word with every name,
 which costs ~10 ms per word; the pair index keeps a whole question under 1 ms.
 """
@@ -19,19 +19,20 @@ from typing import Protocol
 import jieba
 
 from kb.model import Topic
-from rag.retrieval.lexical import STOPWORDS
+from kb.text import CJK_RUN, STOPWORDS, TYPO_SIMILARITY, fold
 
 #: Only the start of a very long question is scanned for misspelt topics.
 MAX_QUESTION = 300
-#: Fuzzy matches must be at least this similar to a name of the topic (difflib ratio).
-MIN_SIMILARITY = 0.8
 #: Candidate phrases for fuzzy lookup: 1-3 consecutive words, 3 to 10 characters long.
 MAX_WORDS, MIN_CHARS, MAX_CHARS = 3, 3, 10
 MAX_CANDIDATES = 12
 LATIN_WORD = re.compile(r"[a-z][a-z0-9+#.-]{3,}")
 #: A capitalised word (not the first of the question) right before a mention.
 LONGER_NAME = re.compile(r"(?<=\S)\s+[A-Z][A-Za-z0-9]*[ -]$")
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+#: A question's topics: (mentioned by name or alias, matched as misspellings).
+Linked = tuple[list[Topic], list[Topic]]
 
 
 class TopicGraph(Protocol):
@@ -73,7 +74,7 @@ class TopicLinker:
         mentioned, misspelt = self.link_split(question, limit)
         return mentioned + misspelt
 
-    def link_split(self, question: str, limit: int = 5) -> tuple[list[Topic], list[Topic]]:
+    def link_split(self, question: str, limit: int = 5) -> Linked:
         """The linked topics as (mentioned by name or alias, matched as misspellings)."""
         found = self.roadmap.find_mentions(question)
         mentioned = {t.id: t for t in found if not _inside_longer_name(question, t)}
@@ -87,11 +88,11 @@ class TopicLinker:
         return exact, list(misspelt.values())[: limit - len(exact)]
 
     def closest(self, word: str) -> Topic | None:
-        """The topic with a name spelt like ``word`` (ratio ≥ ``MIN_SIMILARITY``), if any."""
+        """The topic with a name spelt like ``word`` (``kb.text.TYPO_SIMILARITY``), if any."""
         folded = _fold(word)
         pairs = _pairs(folded)
         names = {n for p in pairs for n in self.by_pair.get(p, ())}
-        best, best_ratio = None, MIN_SIMILARITY
+        best, best_ratio = None, TYPO_SIMILARITY
         for name in sorted(names):
             if folded in name or name in folded:
                 continue  # a part or an extension of a name is another term, not a typo of it
@@ -99,11 +100,6 @@ class TopicLinker:
             if matcher.real_quick_ratio() >= best_ratio and matcher.ratio() >= best_ratio:
                 best, best_ratio = self.names[name], matcher.ratio()
         return best
-
-
-def link_topics(roadmap: TopicGraph, question: str, limit: int = 5) -> list[Topic]:
-    """One-off form of ``TopicLinker(roadmap).link(question)`` (builds the name index each call)."""
-    return TopicLinker(roadmap).link(question, limit)
 
 
 def _inside_longer_name(question: str, topic: Topic) -> bool:
@@ -153,4 +149,4 @@ def _pairs(text: str) -> Sequence[str]:
 
 
 def _fold(text: str) -> str:
-    return text.lower().strip()
+    return fold(text).strip()

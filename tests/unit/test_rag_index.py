@@ -25,16 +25,14 @@ def test_round_trip_finds_each_chunk_by_its_own_text(tmp_path: Path) -> None:
         assert best_row == row and score == pytest.approx(1.0, abs=1e-5)
 
 
-def test_index_is_held_in_langchain_faiss_with_inner_product(tmp_path: Path) -> None:
-    from langchain_community.vectorstores import FAISS
-    from langchain_community.vectorstores.utils import DistanceStrategy
+def test_index_is_an_inner_product_faiss_index(tmp_path: Path) -> None:
+    import faiss
 
     embedder = HashingEmbedder()
     index = load_index(write_kb(tmp_path / "v", CHUNKS, embedder), embedder)
-    assert isinstance(index.store, FAISS)
-    assert index.store.distance_strategy == DistanceStrategy.MAX_INNER_PRODUCT
-    doc, score = index.store.similarity_search_with_score(CHUNKS[3].prefixed_text, k=1)[0]
-    assert doc.metadata["chunk_id"] == CHUNKS[3].id and score > 0.99
+    assert index.faiss.metric_type == faiss.METRIC_INNER_PRODUCT
+    position, score = index.search(embedder.embed_query_vector(CHUNKS[3].prefixed_text), 1)[0]
+    assert index.chunks[position].id == CHUNKS[3].id and score > 0.99
 
 
 def test_files_are_pickle_free(tmp_path: Path) -> None:

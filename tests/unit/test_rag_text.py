@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.retrieval.lexical import tokenize
-from rag.retrieval.linking import link_topics
+from rag.retrieval.linking import TopicLinker
 from rag.retrieval.snippets import best_snippet, split_sentences
 from tests.fixtures.rag_fakes import TOPICS, FakeRoadmap
 
@@ -62,7 +62,7 @@ def test_split_sentences_handles_lists_and_both_scripts() -> None:
 
 def test_link_topics_finds_names_aliases_and_typos() -> None:
     roadmap = FakeRoadmap(TOPICS)
-    assert [t.id for t in link_topics(roadmap, "Linear Algebra 与多头注意力")] == [
+    assert [t.id for t in TopicLinker(roadmap).link("Linear Algebra 与多头注意力")] == [
         "multi-head-attention", "linear-algebra"]
-    assert [t.id for t in link_topics(roadmap, "自注意力机智怎么学")] == ["self-attention"]
-    assert link_topics(roadmap, "今天天气怎么样") == []
+    assert [t.id for t in TopicLinker(roadmap).link("自注意力机智怎么学")] == ["self-attention"]
+    assert TopicLinker(roadmap).link("今天天气怎么样") == []

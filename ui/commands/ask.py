@@ -11,11 +11,13 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kb.settings import Settings
 
 if TYPE_CHECKING:
+    from rag.retrieval.embedders import Embedder
     from rag.answering.citations import Citation
     from rag.answering.events import Answer, Context, Event
     from rag.answering.assistant import Assistant
@@ -34,11 +36,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=ask_command)
 
 
-def load_assistant(settings: Settings) -> Assistant:
-    """The assistant for ``settings`` (knowledge base, embedder, LLM backend)."""
+def load_assistant(settings: Settings, *, kb_dir: Path | None = None, llm: str | None = None,
+                   embedder: str | Embedder | None = None) -> Assistant:
+    """The assistant for ``settings`` (knowledge base, embedder, LLM backend); the keywords override them."""
     from rag.answering.assistant import Assistant
 
-    return Assistant.load(settings.kb, llm=settings.llm, embedder=settings.embedder, settings=settings)
+    return Assistant.load(kb_dir or settings.kb, llm=llm or settings.llm, embedder=embedder or settings.embedder,
+                          model=settings.model, base_url=settings.base_url, models_dir=settings.models_dir,
+                          threads=settings.threads)
 
 
 def ask_command(args: argparse.Namespace, settings: Settings) -> int:

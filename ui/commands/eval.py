@@ -114,8 +114,8 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
 def answering_assistant(docs: Path, settings: Settings) -> Iterator[tuple[Any, str]]:
     """An assistant over a fresh knowledge base of ``docs``, and a label naming its model."""
     from ingest import build
-    from rag.answering.assistant import Assistant
     from rag.retrieval.embedders import load_embedder
+    from ui.commands.ask import load_assistant
 
     if not docs.is_dir():
         raise RoadmapError(f"The question set's documents are not at {docs}: pass --questions with a set whose "
@@ -124,7 +124,7 @@ def answering_assistant(docs: Path, settings: Settings) -> Iterator[tuple[Any, s
     with tempfile.TemporaryDirectory(prefix="roadmap-eval-") as tmp:
         print(f"building a knowledge base of {docs} ...", file=sys.stderr)
         build([docs], Path(tmp) / "kb", embedder=embedder)
-        assistant = Assistant.load(Path(tmp) / "kb", llm=settings.llm, embedder=embedder, settings=settings)
+        assistant = load_assistant(settings, kb_dir=Path(tmp) / "kb", embedder=embedder)
         yield assistant, model_label(assistant, settings)
 
 

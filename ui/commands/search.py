@@ -31,11 +31,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def search_command(args: argparse.Namespace, settings: Settings) -> int:
     """Search the knowledge base and print the hits (or JSON with ``--json``)."""
-    from rag.answering.assistant import Assistant
+    from ui.commands.ask import load_assistant
 
     if args.k < 1:
         raise RoadmapError(f"--k must be at least 1, got {args.k}.")
-    assistant = Assistant.load(settings.kb, llm="none", embedder=settings.embedder)
+    assistant = load_assistant(settings, llm="none")
     result = assistant.retrieve(args.question, k=args.k)
     if args.json:
         print(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from kb.errors import KnowledgeBaseError, RoadmapError
-from kb.settings import Settings
+from ui.settings import AppSettings
 
 #: Events running at once (path, graph, search); chat events have their own limit of 1.
 CONCURRENCY = 4
@@ -79,7 +79,7 @@ def check_exposure(host: str, auth: str) -> list[tuple[str, str]] | None:
     return None
 
 
-def ui_command(args: argparse.Namespace, settings: Settings) -> int:
+def ui_command(args: argparse.Namespace, settings: AppSettings) -> int:
     """Load the assistant once, build the app and serve it until interrupted."""
     started = time.monotonic()
     auth = check_exposure(settings.host, settings.auth)
@@ -97,9 +97,9 @@ def ui_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def load_app(settings: Settings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
+def load_app(settings: AppSettings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
     """The app over the configured knowledge base, LLM and profile."""
-    from rag.answering.assistant import Assistant
+    from ui.commands.ask import load_assistant
     from ui.profiles import ProfileStore, check_name
 
     check_name(settings.profile)
@@ -107,7 +107,7 @@ def load_app(settings: Settings):  # type: ignore[no-untyped-def]  # returns gr.
     importer = threading.Thread(target=importlib.import_module, args=("ui.app",), daemon=True)
     importer.start()
     try:
-        assistant = Assistant.load(settings.kb, llm=settings.llm)
+        assistant = load_assistant(settings)
     except KnowledgeBaseError as exc:
         if "ingest" in str(exc):
             raise

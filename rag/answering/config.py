@@ -1,0 +1,30 @@
+"""How an answer is put together: passages, prompt size, follow-ups, the coverage gate, the extractive mode.
+
+``AnswerConfig`` is to answering what ``rag.retrieval.search.SearchConfig`` is to search:
+one frozen dataclass of knobs, defaults measured with ``roadmap eval --answers``.
+
+>>> AnswerConfig().k, AnswerConfig(k=3).prompt_budget
+(4, 500)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """The knobs of answering a question."""
+
+    k: int = 4
+    """Passages retrieved and numbered per question; fewer than a search's 5 keeps the prompt small."""
+    prompt_budget: int = 500
+    """Prompt tokens aimed for (system + facts + passages + question + history); first-token time grows with it."""
+    follow_up_turns: int = 3
+    """Earlier user turns searched for the topic of a follow-up question that names none."""
+    min_overlap: float = 0.5
+    """Without a linked topic, more than this share of a Chinese question's words must occur in the passages."""
+    extractive_passages: int = 2
+    """Passages quoted by the extractive answer (``llm="none"``)."""
+    quote_chars: int = 160
+    """Longest quote from one passage in an extractive answer."""
