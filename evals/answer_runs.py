@@ -87,16 +87,22 @@ def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path,
                 build([qs.docs], kbs[qs.docs], embedder=encoder)
         job = Job(tuple((str(p), str(qs.docs), str(kbs[qs.docs])) for p, qs in zip(_existing(paths), sets)),
                   str(out_of_scope), limit, embedder, str(models_dir))
-        job_file = Path(tmp) / "job.json"
-        job_file.write_text(json.dumps(asdict(job)), encoding="utf-8")
+        shared_job = Path(tmp) / "job.json"
+        shared_job.write_text(json.dumps(asdict(job)), encoding="utf-8")
         runs = []
-        for model in models:
+        for spec in models:
+            model, _, cap = spec.partition(":")  # "naive:15": only the first 15 questions of each set
+            if cap:
+                capped = replace(job, limit=min(int(cap), job.limit or int(cap)))
+                job_file = Path(tmp) / f"job-{model}.json"
+                job_file.write_text(json.dumps(asdict(capped)), encoding="utf-8")
             if model == "0.5b" and not (models_dir / SMALL_GGUF).is_file():
                 print(f"skipped 0.5b: {SMALL_GGUF} is not installed (roadmap models install "
                       "qwen2.5-coder-0.5b-instruct-q4_k_m)", file=sys.stderr)
                 continue
             out = Path(tmp) / f"{model}.json"
-            child = subprocess.Popen([sys.executable, "-m", "evals.answer_runs", str(job_file), model, str(out)],
+            child = subprocess.Popen([sys.executable, "-m", "evals.answer_runs", str(job_file if cap else shared_job),
+                                      model, str(out)],
                                      env=os.environ | {"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")})
             if not parallel and child.wait():
                 raise RoadmapError(f"The {model} run failed (exit {child.returncode}); its output is above.")

@@ -19,12 +19,15 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     Sentences the model left uncited get the marker of the passage they repeat
     (``attribute``); a refusal tacked onto a cited answer is dropped. With ``checked``
     (a model wrote ``text``), every sentence is checked against the passages and graph
-    facts the model saw (``ground``): unsupported ones are marked and listed. A model that
+    facts the model saw (``ground``): unsupported ones are marked and listed. A bare
+    refusal after the graph's answer to a graph question is dropped. A model that
     refused although the graph knows the topics gets the graph's facts added; a list
     question whose top passage lists more items than the text names gets them all, cited.
     The text starts with the graph's own answer to a graph question.
     """
     lead = lead_text(prepared)
+    if lead and only_not_covered(text):
+        text = ""  # "not covered" after the graph's own answer would contradict it
     unsupported: tuple[str, ...] = ()
     judged = 0
     if prepared.covered:
@@ -36,7 +39,7 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     listed = completed_list(lead + text, prepared)
     top = prepared.passages[0] if prepared.covered and prepared.passages else None
     answer = Answer(
-        text=lead + text + note + listed,
+        text=(lead + text + note + listed).rstrip(),
         sources=cite(text + listed, prepared.passages, prepared.covered),
         linked_topics=prepared.topics,
         next_topics=prepared.facts.next_topics,

@@ -423,3 +423,21 @@ def test_a_refusal_tacked_onto_a_cited_answer_is_dropped(assistant: Assistant) -
     assert answer.text == "多头注意力把表示拆成多个头 [1]。" and answer.sources
     refusal = collect(run(assistant, "多头注意力是怎么计算的？", llm=chat("资料中没有涉及这个问题。")))
     assert "没有涉及" in refusal.text  # a plain refusal stays
+
+
+def test_a_graph_question_opens_with_the_graph_answer_and_drops_a_refusal_after_it(assistant: Assistant) -> None:
+    events = run(assistant, "学完自注意力机制之后学什么？", llm=chat("资料中没有涉及这个问题。"))
+    first = next(e for e in events if isinstance(e, Token))
+    answer = collect(events)
+    assert first.text.startswith("在知识图谱中，学完「自注意力机制」之后可以学：多头注意力")
+    assert answer.text == answer.graph_answer and "没有涉及" not in answer.text
+
+
+def test_the_model_sees_the_graph_answer_first_and_a_list_reminder_for_a_list_question(assistant: Assistant) -> None:
+    llm = chat("自注意力机制让每个位置关注其他位置[1]。", "量化把权重从FP16压到INT4[1]。")
+    collect(run(assistant, "学完自注意力机制之后学什么？", llm=llm))
+    collect(run(assistant, "量化有哪些好处？", llm=llm))
+    graph_prompt, list_prompt = human_text(llm.prompts[0]), human_text(llm.prompts[1])
+    assert graph_prompt.index("在知识图谱中，学完「自注意力机制」") < graph_prompt.index("<passages>")
+    assert "不要重复或改动它" in graph_prompt and "逐项写出" in list_prompt
+    assert llm.prompts[0][0] == llm.prompts[1][0]  # one byte-identical system message first: llama.cpp reuses it

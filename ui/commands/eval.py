@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--base-url", dest="base_url", default=None, help="with --answers and --llm openai")
     p.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions of each set")
     p.add_argument("--models", default=None,
-                   help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all)")
+                   help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all); "
+                        "MODEL:N answers only the first N questions of each set with that model")
     p.add_argument("--untuned", action="store_true",
                    help="with --answers: the untuned sets (for the record) instead of the tuning sets")
     p.add_argument("--parallel", action="store_true",
@@ -88,7 +89,7 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
 
     sets, outside = SETS["untuned" if args.untuned else "tuning"]
     models = [m.strip() for m in (args.models or ",".join(MODELS)).split(",") if m.strip()]
-    unknown = [m for m in models if m not in MODELS]
+    unknown = [m for m in models if m.partition(":")[0] not in MODELS or (":" in m and not m.partition(":")[2].isdigit())]
     if unknown:
         raise RoadmapError(f"Unknown model {unknown[0]!r} for --models: choose from {', '.join(MODELS)}.")
     load = os.getloadavg()[0]
