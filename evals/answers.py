@@ -119,7 +119,8 @@ def declined(answer: Answer) -> bool:
 def score(question: Question, answer: Answer, timing: Timing) -> Scored:
     """Score one answer (a question without facts is out of scope: only ``declined`` counts)."""
     quote = answer.quote.text if answer.quote is not None else ""
-    base = Scored(question.id, question.question, answer.text, timing, question.kind, declined=declined(answer),
+    kind = question.kind or ("fact" if question.facts else "")  # sets written before kinds: facts
+    base = Scored(question.id, question.question, answer.text, timing, kind, declined=declined(answer),
                   unsupported=answer.unsupported, judged=answer.judged, quote=quote)
     if not question.facts:
         return base

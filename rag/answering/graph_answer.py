@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kb import paths
 from kb.model import Topic
 from kb.wording import cite, strongest
 
@@ -171,7 +172,7 @@ def _path(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) ->
 def _need(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -> tuple[str, list[str]]:
     goal, need = _name(roadmap, asked.topic), _name(roadmap, asked.other)
     if _comes_before(roadmap, asked.other, asked.topic):
-        chain = "；".join(roadmap.explain(asked.other, asked.topic))
+        chain = _chain(roadmap, asked.other, asked.topic, zh)
         return (f"需要：在知识图谱中，「{need}」在「{goal}」之前（{chain}）。" if zh
                 else f"Yes: in the roadmap graph, {need} comes before {goal} ({chain})."), [need]
     if _comes_before(roadmap, asked.topic, asked.other):
@@ -185,12 +186,26 @@ def _order(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -
     for first, then in ((asked.topic, asked.other), (asked.other, asked.topic)):
         if _comes_before(roadmap, first, then):
             a, b = _name(roadmap, first), _name(roadmap, then)
-            chain = "；".join(roadmap.explain(first, then))
+            chain = _chain(roadmap, first, then, zh)
             return (f"先学「{a}」，再学「{b}」：在知识图谱中，「{a}」在「{b}」之前（{chain}）。" if zh
                     else f"{a} first, then {b}: in the roadmap graph, {a} comes before {b} ({chain})."), [a]
     a, b = _name(roadmap, asked.topic), _name(roadmap, asked.other)
     return (f"知识图谱没有规定「{a}」和「{b}」的先后顺序。" if zh
             else f"The roadmap graph sets no order between {a} and {b}."), []
+
+
+def _chain(roadmap: Any, first: str, then: str, zh: bool) -> str:
+    """The topics leading from ``first`` to ``then`` and the evidence of the first prerequisite among them.
+
+    A part is shown under its whole ("线性代数 ⊂ 数学基础 → Transformer ⊃ 自注意力机制").
+    """
+    links = paths.explain(roadmap.graph, first, then)
+    shown = [_name(roadmap, first)]
+    for u, v, relation in links:
+        shown.append({"prerequisite": " → ", "part_of": " ⊂ ", "includes": " ⊃ "}[relation] + _name(roadmap, v))
+    step = next(((u, v) for u, v, relation in links if relation == "prerequisite"), None)
+    best = strongest(list(roadmap.graph.edges[step].get("evidence", []))) if step else None
+    return "".join(shown) + (("；依据：" if zh else "; evidence: ") + cite(best) if best else "")
 
 
 def _comes_before(roadmap: Any, first: str, then: str) -> bool:

@@ -92,8 +92,24 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    question, kind = prepared.question, "list" if is_list_question(prepared.question) else ""
     if prepared.graph is not None:
-        facts = [prepared.graph.sentence, *facts]
-    kind = "graph" if prepared.graph is not None else "list" if is_list_question(prepared.question) else ""
-    return build_messages(prepared.question, facts, prepared.passages, prepared.lang,
+        # The graph answered the order; the model only says what the passages say about the topics.
+        question, facts, kind = topics_question(prepared), [], "graph"
+    return build_messages(question, facts, prepared.passages, prepared.lang,
                           history=prepared.history, budget=budget, kind=kind)
+
+
+def topics_question(prepared: Prepared) -> str:
+    """What the model is asked after the graph answered a graph question: what the passages say of its topics.
+
+    >>> from kb.model import Topic
+    >>> from rag.answering.facts import GraphFacts
+    >>> p = Prepared("A之后学什么？", "", "zh", (Topic("a", "A"), Topic("b", "B")), GraphFacts((), (), ()), (), True, ())
+    >>> topics_question(p)
+    '资料中关于「A」「B」说了什么？'
+    """
+    names = [t.name for t in prepared.topics[:2]]
+    if prepared.lang == "zh":
+        return "资料中关于" + "".join(f"「{n}」" for n in names) + "说了什么？"
+    return f"What do the passages say about {' and '.join(names)}?"

@@ -86,7 +86,7 @@ def human_text(messages: list[BaseMessage]) -> str:
 
 
 def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assistant) -> None:
-    prepared = prepare("学习多头注意力之前要掌握什么？", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("多头注意力是怎么工作的？", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert isinstance(messages[0], SystemMessage) and isinstance(messages[-1], HumanMessage)
     text = human_text(messages)
@@ -94,7 +94,7 @@ def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assi
     first = prepared.passages[0]
     assert f"[1] {first.heading.rsplit(' › ', 1)[-1]}\n" in text  # the heading labels it; file names cost time
     assert first.document not in text and "建议接下来学" not in text  # the app shows next topics itself
-    assert text.index(DATA_CLOSE) < text.index("问题：学习多头注意力之前要掌握什么？")
+    assert text.index(DATA_CLOSE) < text.index("问题：多头注意力是怎么工作的？")
     assert "「多头注意力」的前置知识：自注意力机制" in text
     assert "学完「多头注意力」之后可以学：量化、检索增强生成" in text
     assert "[1]" in str(messages[0].content) and "资料中没有涉及这个问题" in str(messages[0].content)
@@ -110,7 +110,7 @@ def test_prompt_uses_snippets_and_stays_within_the_token_budget() -> None:
 
 
 def test_english_question_gets_an_english_prompt(assistant: Assistant) -> None:
-    prepared = prepare("What comes before 多头注意力?", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("How does 多头注意力 work?", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert prepared.lang == "en"
     assert "The documents do not cover this" in str(messages[0].content)
@@ -433,11 +433,12 @@ def test_a_graph_question_opens_with_the_graph_answer_and_drops_a_refusal_after_
     assert answer.text == answer.graph_answer and "没有涉及" not in answer.text
 
 
-def test_the_model_sees_the_graph_answer_first_and_a_list_reminder_for_a_list_question(assistant: Assistant) -> None:
+def test_after_a_graph_answer_the_model_is_asked_about_the_topics_and_a_list_question_gets_a_list_reminder(assistant: Assistant) -> None:
     llm = chat("自注意力机制让每个位置关注其他位置[1]。", "量化把权重从FP16压到INT4[1]。")
     collect(run(assistant, "学完自注意力机制之后学什么？", llm=llm))
     collect(run(assistant, "量化有哪些好处？", llm=llm))
     graph_prompt, list_prompt = human_text(llm.prompts[0]), human_text(llm.prompts[1])
-    assert graph_prompt.index("在知识图谱中，学完「自注意力机制」") < graph_prompt.index("<passages>")
-    assert "不要重复或改动它" in graph_prompt and "逐项写出" in list_prompt
+    assert "资料中关于「自注意力机制」说了什么？" in graph_prompt and "不要谈顺序" in graph_prompt
+    assert "在知识图谱中" not in graph_prompt  # the model is not given the order to restate
+    assert "逐项写出" in list_prompt
     assert llm.prompts[0][0] == llm.prompts[1][0]  # one byte-identical system message first: llama.cpp reuses it
