@@ -42,7 +42,7 @@ class Job:
     """What every child answers: (question set file, its documents, its knowledge base) and the out-of-scope set."""
 
     sets: tuple[tuple[str, str, str], ...]  #: (set path, docs folder, kb folder)
-    out_of_scope: str  #: out-of-scope set path (answered over the first set's knowledge base)
+    out_of_scope: str  #: out-of-scope set path (answered over the first set's knowledge base); "" for none
     limit: int | None  #: only the first N questions of each set
     embedder: str  #: embedder name (``load_embedder``)
     models_dir: str  #: where the GGUF files are
@@ -64,7 +64,7 @@ def question_sets(paths: Sequence[Path], docs: Path | None = None) -> list[Quest
     return found
 
 
-def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path, *, docs: Path | None,
+def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path | None, *, docs: Path | None,
                limit: int | None, embedder: str, models_dir: Path, parallel: bool = False) -> list[AnswerReport]:
     """Build the knowledge bases, then answer everything with each model in its own process.
 
@@ -86,7 +86,7 @@ def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path,
                 print(f"building a knowledge base of {qs.docs} ...", file=sys.stderr)
                 build([qs.docs], kbs[qs.docs], embedder=encoder)
         job = Job(tuple((str(p), str(qs.docs), str(kbs[qs.docs])) for p, qs in zip(_existing(paths), sets)),
-                  str(out_of_scope), limit, embedder, str(models_dir))
+                  str(out_of_scope or ""), limit, embedder, str(models_dir))
         shared_job = Path(tmp) / "job.json"
         shared_job.write_text(json.dumps(asdict(job)), encoding="utf-8")
         runs = []
@@ -122,7 +122,8 @@ def answer_with(job: Job, model: str, progress: Callable[[Scored], Any] = lambda
     for number, (path, docs, kb) in enumerate(job.sets):
         qs = load_question_set(Path(path))
         ask, label = asker(model, Path(kb), Path(docs), embedder, Path(job.models_dir))
-        outside = load_question_set(Path(job.out_of_scope)).questions[: job.limit] if number == 0 else ()
+        first = number == 0 and job.out_of_scope
+        outside = load_question_set(Path(job.out_of_scope)).questions[: job.limit] if first else ()
         part = evaluate(ask, qs.questions[: job.limit], outside, label, progress)
         if report is None:
             report = part

@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "MODEL:N answers only the first N questions of each set with that model")
     p.add_argument("--untuned", action="store_true",
                    help="with --answers: the untuned sets (for the record) instead of the tuning sets")
+    p.add_argument("--out-of-scope", dest="out_of_scope", type=Path, default=None,
+                   help="with --answers: the out-of-scope set (default: the one of --untuned or the tuning one; 'none')")
     p.add_argument("--parallel", action="store_true",
                    help="with --answers: run the models at the same time (same scores, timings not comparable)")
     p.add_argument("--docs", type=Path, default=None,
@@ -87,12 +89,15 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
     from evals.answer_report import to_markdown
     from evals.answer_runs import MODELS, SETS, run_models
 
-    sets, outside = SETS["untuned" if args.untuned else "tuning"]
+    sets, default_outside = SETS["untuned" if args.untuned else "tuning"]
+    outside: Path | None = default_outside
     models = [m.strip() for m in (args.models or ",".join(MODELS)).split(",") if m.strip()]
     unknown = [m for m in models if m.partition(":")[0] not in MODELS or (":" in m and not m.partition(":")[2].isdigit())]
     if unknown:
         raise RoadmapError(f"Unknown model {unknown[0]!r} for --models: choose from {', '.join(MODELS)}.")
     load = os.getloadavg()[0]
+    if args.out_of_scope is not None:
+        outside = None if str(args.out_of_scope) == "none" else args.out_of_scope
     reports = run_models(models, [Path(p) for p in args.questions] if args.questions else sets, outside,
                          docs=args.docs, limit=args.limit, embedder=settings.embedder, models_dir=settings.models_dir,
                          parallel=args.parallel)
@@ -103,6 +108,11 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
             f"jobs: load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
             + (" (models run at the same time: timings are not comparable)." if args.parallel else "."))
     markdown = to_markdown(reports, note)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(r) for r in reports], ensure_ascii=False))
+        return 0 if reports and reports[0].passed() else 1
     if args.output:
         from kb.store import write_text
 
