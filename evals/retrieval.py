@@ -68,6 +68,8 @@ class Question:
     facts: tuple[tuple[str, ...], ...]  #: every fact needed; each is a tuple of alternative phrases
     lang: str = "zh"  #: "zh" or "en"
     answer: tuple[tuple[str, ...], ...] = ()  #: key terms a correct answer mentions (default: ``facts``)
+    kind: str = ""  #: "fact", "list" or "graph" (answer sets); "" when not said
+    items: tuple[tuple[str, ...], ...] = ()  #: for a list question: every item the answer must name
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def load_question_set(path: Path) -> QuestionSet:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         questions = tuple(
             Question(q["id"], q["question"], tuple(_alternatives(f) for f in q["facts"]), q.get("lang", "zh"),
-                     tuple(_alternatives(f) for f in q.get("answer", ())))
+                     tuple(_alternatives(f) for f in q.get("answer", ())), q.get("kind", ""),
+                     tuple(_alternatives(f) for f in q.get("items", ())))
             for q in data["questions"]
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -128,7 +128,9 @@ class ChatHandler:
                     yield self._answer_view(messages, question, text, context)
                     last = time.monotonic()
             elif isinstance(event, Done):
-                text, cited = event.answer.text, {c.n for c in event.answer.sources}
+                quote = event.answer.quote
+                text = event.answer.text + (f"\n\n{quote.block()}" if quote is not None else "")
+                cited = {c.n for c in event.answer.sources}
         yield self._answer_view(messages, question, text, context, cited)
 
     def _answer_view(self, messages: list[dict[str, Any]], question: str, text: str,

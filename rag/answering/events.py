@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from kb.model import Topic
 from rag.answering.citations import Citation
+from rag.answering.quote import Quote
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -21,6 +23,10 @@ class Answer:
     linked_topics: tuple[Topic, ...]  #: topics the question (or its follow-up context) is about
     next_topics: tuple[Topic, ...]  #: what to learn next, personalised by what the learner knows
     missing_prerequisites: tuple[str, ...]  #: sentences naming prerequisites not covered yet
+    unsupported: tuple[str, ...] = ()  #: generated sentences no passage or graph fact supports (marked in text)
+    quote: Quote | None = None  #: the verbatim sentence or list of the top passage that answers the question
+    graph_answer: str = ""  #: the graph's own answer to a graph question (the text's first sentence)
+    judged: int = 0  #: generated sentences checked against the passages and graph facts
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (sources as citations, topics without their source lists)."""
@@ -30,6 +36,10 @@ class Answer:
             "linked_topics": [_topic_json(t) for t in self.linked_topics],
             "next_topics": [_topic_json(t) for t in self.next_topics],
             "missing_prerequisites": list(self.missing_prerequisites),
+            "unsupported": list(self.unsupported),
+            "quote": asdict(self.quote) if self.quote is not None else None,
+            "graph_answer": self.graph_answer,
+            "judged": self.judged,
         }
 
 

@@ -15,7 +15,7 @@ def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 1
     """An answer without a model: graph facts, then the best passages with their citations."""
     zh = prepared.lang == "zh"
     lines = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
-             for f in prepared.facts.linked[:2]]
+             for f in prepared.facts.linked[:2]] if prepared.graph is None else []  # the graph answered first
     quoted = prepared.passages[:passages]
     if quoted:
         lines.append("资料要点：" if zh else "From the documents:")

@@ -12,6 +12,7 @@ from langchain_core.messages import BaseMessage
 
 from kb.model import Topic
 from kb.text import QUESTION_WORDS
+from rag.answering import graph_answer
 from rag.answering.config import AnswerConfig
 from rag.answering.facts import GraphFacts, graph_facts
 from rag.answering.prompting import question_language
@@ -37,6 +38,7 @@ class Prepared:
     passages: tuple[Passage, ...]  #: retrieved passages, numbered from 1
     covered: bool  #: whether the documents seem to be about the question (if not: no passages)
     history: tuple[tuple[str, str], ...]  #: earlier (user, assistant) turns
+    graph: graph_answer.GraphAnswer | None = None  #: the graph's answer, for a question about the learning order
 
 
 def prepare(
@@ -46,7 +48,8 @@ def prepare(
     """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved).
 
     The question's topics are linked once, by the searcher's linker (built once per roadmap),
-    and handed to the search.
+    and handed to the search. A question about the learning order of its linked topics
+    (``graph_answer.classify``) gets the graph's answer as well.
     """
     turns = tuple(history_pairs(history))
     linked = searcher.link(question)
@@ -60,7 +63,9 @@ def prepare(
     if not seems_covered(question, lang, topics, result.passages, result.similarity, bounds, config.min_overlap):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
-    return Prepared(question, query, lang, topics, facts, result.passages, True, turns)
+    asked = graph_answer.classify(question, topics)
+    graph = graph_answer.answer(roadmap, asked, lang, known) if asked is not None else None
+    return Prepared(question, query, lang, topics, facts, result.passages, True, turns, graph)
 
 
 # --- follow-ups and retrieval ---------------------------------------------------------------

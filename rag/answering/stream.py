@@ -23,11 +23,12 @@ from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answering.citations import (Encoder, attribute, cite, not_covered_text, only_not_covered,
-                                     without_stray_refusal)
+from rag.answering.citations import not_covered_text
 from rag.answering.config import AnswerConfig
-from rag.answering.events import Answer, Context, Done, Event, Token
-from rag.answering.extractive import extractive_lines, graph_note
+from rag.answering.events import Context, Done, Event, Token
+from rag.answering.extractive import extractive_lines
+from rag.answering.finishing import finish, lead_text
+from rag.answering.lists import is_list_question
 from rag.answering.preparing import History, Prepared, prepare
 from rag.answering.prompting import PROMPT_BUDGET, build_messages
 from rag.retrieval.embedders import Embedder
@@ -61,6 +62,9 @@ def stream_answer(
                        relevance=embedder.relevance if embedder is not None else None)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
+    lead = lead_text(prepared)
+    if lead:
+        yield Token(lead)  # the graph's answer: deterministic, shown before any model runs
     if not prepared.covered:
         pieces: Iterable[str] = [not_covered_text(prepared.lang)]
     elif llm is None:
@@ -72,11 +76,11 @@ def stream_answer(
         if piece:
             parts.append(piece)
             yield Token(piece)
-    text = "".join(parts).strip()
-    note = graph_note(prepared) if llm is not None and prepared.topics and only_not_covered(text) else ""
-    if note:  # small models sometimes refuse although the graph answers: show what it says
-        yield Token(note)
-    yield Done(finish(text, prepared, note, embedder))
+    answer, added = finish("".join(parts).strip(), prepared, embedder if llm is not None else None,
+                           checked=llm is not None)
+    if added:  # the graph's facts after a refusal, a completed list
+        yield Token(added)
+    yield Done(answer)
 
 
 def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:
@@ -88,22 +92,24 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
-    return build_messages(prepared.question, facts, prepared.passages, prepared.lang,
-                          history=prepared.history, budget=budget)
+    question, kind = prepared.question, "list" if is_list_question(prepared.question) else ""
+    if prepared.graph is not None:
+        # The graph answered the order; the model only says what the passages say about the topics.
+        question, facts, kind = topics_question(prepared), [], "graph"
+    return build_messages(question, facts, prepared.passages, prepared.lang,
+                          history=prepared.history, budget=budget, kind=kind)
 
 
-def finish(text: str, prepared: Prepared, note: str = "", encoder: Encoder | None = None) -> Answer:
-    """The ``Answer`` for ``text`` (plus an uncited ``note``), its citations mapped to passages.
+def topics_question(prepared: Prepared) -> str:
+    """What the model is asked after the graph answered a graph question: what the passages say of its topics.
 
-    Sentences the model left uncited get the marker of the passage they repeat (``attribute``);
-    a refusal tacked onto a cited answer is dropped (``without_stray_refusal``).
+    >>> from kb.model import Topic
+    >>> from rag.answering.facts import GraphFacts
+    >>> p = Prepared("A之后学什么？", "", "zh", (Topic("a", "A"), Topic("b", "B")), GraphFacts((), (), ()), (), True, ())
+    >>> topics_question(p)
+    '资料中关于「A」「B」说了什么？'
     """
-    if prepared.covered:
-        text = attribute(without_stray_refusal(text), prepared.passages, encoder)
-    return Answer(
-        text=text + note,
-        sources=cite(text, prepared.passages, prepared.covered),
-        linked_topics=prepared.topics,
-        next_topics=prepared.facts.next_topics,
-        missing_prerequisites=prepared.facts.missing_prerequisites,
-    )
+    names = [t.name for t in prepared.topics[:2]]
+    if prepared.lang == "zh":
+        return "资料中关于" + "".join(f"「{n}」" for n in names) + "说了什么？"
+    return f"What do the passages say about {' and '.join(names)}?"

@@ -22,9 +22,10 @@ Example (not executed: it loads a model)::
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from modelinstall.model_files import ModelError
 from rag.backends.catalogue import bundled_model_path
@@ -43,6 +44,11 @@ DEFAULT_SYSTEM_PROMPT = "You are a concise, helpful tutor for people learning ab
 """Used when a conversation has no system message (Qwen's template would inject its own)."""
 
 N_CTX = 4096
+#: Greedy decoding: the same question gets the same grounded answer.
+TEMPERATURE = 0.0
+#: llama.cpp's repeat penalty. The wrapper's 1.1 punishes every token already in the prompt, so a
+#: model copying a passage's names and list items verbatim is pushed off them (bench/bench_decoding.py).
+REPEAT_PENALTY = 1.0
 LLAMA_PIN = "llama-cpp-python==0.3.36"
 
 
@@ -68,17 +74,20 @@ def make_chat_model(
     base_url: str = "",
     models_dir: Path,
     threads: int,
-    temperature: float = 0.2,
+    temperature: float = TEMPERATURE,
     max_tokens: int = 512,
     api_key: str = "",
+    repeat_penalty: float = REPEAT_PENALTY,
 ) -> BaseChatModel:
     """A LangChain chat model for backend ``kind`` (see the module doc); stream it with ``.stream()``.
 
     ``kind`` must be resolved (``resolve_llm_kind``): ``auto`` and ``none`` are refused.
-    ``api_key`` is only used by ``openai`` (local servers ignore it).
+    ``api_key`` is only used by ``openai`` (local servers ignore it). Decoding is greedy
+    by default (``temperature=0``): a grounded answer should not change between runs.
+    ``repeat_penalty`` is llama.cpp's (see ``REPEAT_PENALTY``).
     """
     if kind == "llama":
-        return _llama_chat(_gguf_for_llama(model, models_dir), threads, temperature, max_tokens)
+        return _llama_chat(_gguf_for_llama(model, models_dir), threads, temperature, max_tokens, repeat_penalty)
     if kind == "transformers":
         return _transformers_chat(model, threads, temperature, max_tokens)
     if kind == "openai":
@@ -129,24 +138,58 @@ def _gguf_for_llama(model: str, models_dir: Path) -> Path:
     return path
 
 
-def _llama_chat(gguf: Path, threads: int, temperature: float, max_tokens: int) -> BaseChatModel:
+def _llama_chat(gguf: Path, threads: int, temperature: float, max_tokens: int,
+                repeat_penalty: float = REPEAT_PENALTY) -> BaseChatModel:
     if importlib.util.find_spec("llama_cpp") is None:
         raise ModelError(f"The llama backend needs llama.cpp: pip install '{LLAMA_PIN}' (or use --llm none).")
     from langchain_community.chat_models import ChatLlamaCpp
 
     try:
-        return ChatLlamaCpp(
-            model_path=str(gguf),
-            n_ctx=N_CTX,
-            n_batch=512,  # the wrapper's default of 8 makes reading a long prompt several times slower
-            n_threads=threads,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            streaming=True,
-            verbose=False,
-        )
+        with _plain_cpu_buffers():
+            return ChatLlamaCpp(
+                model_path=str(gguf),
+                n_ctx=N_CTX,
+                n_batch=512,  # the wrapper's default of 8 makes reading a long prompt several times slower
+                n_threads=threads,
+                temperature=temperature,
+                max_tokens=max_tokens,
+                repeat_penalty=repeat_penalty,
+                # The wrapper passes rope_freq_base=10000 unless told otherwise, and llama.cpp uses any
+                # non-zero value over the GGUF's own (1e6 for Qwen2.5: its load log then printed
+                # "freq_base = 10000.0"); 0 means "the model's".
+                rope_freq_base=0.0,
+                rope_freq_scale=0.0,
+                streaming=True,
+                verbose=False,
+            )
     except ValueError as exc:  # the wrapper turns every load failure into a ValueError
         raise ModelError(f"llama.cpp could not load {gguf}: {exc}. Reinstall it with `roadmap models install`.") from exc
+
+
+@contextmanager
+def _plain_cpu_buffers() -> Iterator[None]:
+    """Load GGUF weights without llama.cpp's extra CPU buffer types (AMX, repacked layouts).
+
+    On this project's machines (Xeon with AMX, in a sandbox) every multi-token batch in an
+    extra buffer crashed the process with SIGSEGV: a one-token prompt worked, any prompt
+    longer did not. llama-cpp-python has no argument for it, so the default model
+    parameters it starts from are changed while the wrapper loads the model.
+    """
+    import llama_cpp
+    import llama_cpp.llama as llama_module
+
+    original = llama_cpp.llama_model_default_params
+
+    def without_extra() -> Any:
+        params = original()
+        params.use_extra_bufts = False
+        return params
+
+    llama_module.llama_cpp.llama_model_default_params = without_extra
+    try:
+        yield
+    finally:
+        llama_module.llama_cpp.llama_model_default_params = original
 
 
 # --- transformers -------------------------------------------------------------------------

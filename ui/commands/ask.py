@@ -19,7 +19,7 @@ from kb.settings import Settings
 if TYPE_CHECKING:
     from rag.retrieval.embedders import Embedder
     from rag.answering.citations import Citation
-    from rag.answering.events import Context, Event
+    from rag.answering.events import Answer, Context, Event
     from rag.answering.assistant import Assistant
 
 LLM_CHOICES = ("auto", "none", "llama", "transformers", "openai")
@@ -72,9 +72,20 @@ def print_events(events: Iterator[Event], out: TextIO) -> None:
         elif isinstance(event, Token):
             out.write(event.text)
         elif isinstance(event, Done):
-            cited = event.answer.sources
-            out.write("\n\nCited:\n" + "\n".join(f"  {citation_line(c)}" for c in cited) + "\n" if cited else "\n")
+            out.write("\n".join(["", *done_lines(event.answer)]) + "\n")
         out.flush()
+
+
+def done_lines(answer: Answer) -> list[str]:
+    """After the streamed text: the sentences no document supports, the key quote, the cited passages."""
+    lines = []
+    if answer.unsupported:
+        lines += ["", "Not found in the documents (marked 资料中未找到依据):", *(f"  - {s}" for s in answer.unsupported)]
+    if answer.quote is not None:
+        lines += ["", answer.quote.block()]
+    if answer.sources:
+        lines += ["", "Cited:", *(f"  {citation_line(c)}" for c in answer.sources)]
+    return lines
 
 
 def context_lines(context: Context) -> list[str]:

@@ -41,6 +41,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--graph", action="store_true", help="score graph extraction on the gold fixtures and the corpus")
     p.add_argument("--fixtures", type=Path, default=None, help="with --graph: folder of fixtures with gold.json")
     p.add_argument("--corpus", type=Path, default=None, help="with --graph: corpus folder (env ROADMAP_CORPUS)")
+    p.add_argument("--models", default=None,
+                   help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all); "
+                        "MODEL:N answers only the first N questions of each set with that model")
+    p.add_argument("--untuned", action="store_true",
+                   help="with --answers: the untuned sets (for the record) instead of the tuning sets")
+    p.add_argument("--out-of-scope", dest="out_of_scope", type=Path, default=None,
+                   help="with --answers: the out-of-scope set (default: the one of --untuned or the tuning one; 'none')")
+    p.add_argument("--parallel", action="store_true",
+                   help="with --answers: run the models at the same time (same scores, timings not comparable)")
+    p.add_argument("--docs", type=Path, default=None,
+                   help="with --answers: the corpus folder, if not at ../shared/corpus")
     p.set_defaults(handler=eval_command)
 
 
@@ -81,29 +92,40 @@ def eval_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def answers_command(args: argparse.Namespace, settings: Settings) -> int:
-    """``roadmap eval --answers``: answer the corpus and out-of-scope sets with the LLM and score them."""
-    from evals.answers import evaluate, to_markdown
-    from evals.retrieval import EVAL_DATA, OUT_OF_SCOPE, load_question_set
+    """``roadmap eval --answers``: every model answers the question sets in its own process; one report."""
+    from evals.answer_report import to_markdown
+    from evals.answer_runs import MODELS, SETS, run_models
 
-    question_set = load_question_set(args.questions[0] if args.questions else EVAL_DATA / "corpus.json")
-    outside = load_question_set(OUT_OF_SCOPE).questions
-    questions = question_set.questions[: args.limit]
-    with answering_assistant(question_set.docs, settings) as (assistant, label):
-        def progress(row: Any) -> None:
-            mark = f"facts={row.facts} cited={row.cited} declined={row.declined}"
-            print(f"{row.id} {row.timing.total:5.1f}s {mark}", file=sys.stderr)
+    sets, default_outside = SETS["untuned" if args.untuned else "tuning"]
+    outside: Path | None = default_outside
+    models = [m.strip() for m in (args.models or ",".join(MODELS)).split(",") if m.strip()]
+    unknown = [m for m in models if m.partition(":")[0] not in MODELS or (":" in m and not m.partition(":")[2].isdigit())]
+    if unknown:
+        raise RoadmapError(f"Unknown model {unknown[0]!r} for --models: choose from {', '.join(MODELS)}.")
+    load = os.getloadavg()[0]
+    if args.out_of_scope is not None:
+        outside = None if str(args.out_of_scope) == "none" else args.out_of_scope
+    reports = run_models(models, [Path(p) for p in args.questions] if args.questions else sets, outside,
+                         docs=args.docs, limit=args.limit, embedder=settings.embedder, models_dir=settings.models_dir,
+                         parallel=args.parallel)
+    kind = "untuned (kept for the record, never tuned on)" if args.untuned else "tuning"
+    note = (f"Written by `roadmap eval --answers{' --untuned' if args.untuned else ''}` "
+            f"({time.strftime('%Y-%m-%d %H:%M')}): the {kind} question sets, every question answered one by one as "
+            f"in the app, each model in its own process on this {os.cpu_count()}-core machine, shared with other "
+            f"jobs: load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+            + (" (models run at the same time: timings are not comparable)." if args.parallel else "."))
+    markdown = to_markdown(reports, note)
+    if args.json:
+        from dataclasses import asdict
 
-        report = evaluate(assistant.stream, questions, outside[: args.limit], label, progress)
-    note = (f"Written by `roadmap eval --answers` ({time.strftime('%Y-%m-%d')}): {len(questions)} questions over "
-            f"`{question_set.docs.name}` and {len(report.out_of_scope)} out-of-scope questions, answered one by one "
-            f"as in the app; load average {os.getloadavg()[0]:.1f} at the end.")
-    markdown = to_markdown(report, note)
+        print(json.dumps([asdict(r) for r in reports], ensure_ascii=False))
+        return 0 if reports and reports[0].passed() else 1
     if args.output:
         from kb.store import write_text
 
         write_text(args.output, markdown)
     print(markdown)
-    return 0 if report.passed() else 1
+    return 0 if reports and reports[0].passed() else 1
 
 
 @contextmanager

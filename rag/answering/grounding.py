@@ -1,0 +1,214 @@
+"""Grounding: every generated sentence checked against the passages and graph facts the model was given.
+
+A sentence is **supported** when
+
+1. every *specific* it states — a number, a year, a Latin name (PyTorch, NeurIPS,
+   Transformer-XL), a title in 《》 or quotes — occurs in the given texts, and
+2. its wording is there: most of its character pairs (Chinese) or of its technical
+   terms (English) occur in one given text, or, with an ``Encoder``, it restates one
+   of their sentences by meaning (the embedder's calibrated ``restatement`` bounds).
+
+Anything else is unsupported: marked in the text (``MARK``) and listed apart, so a
+learner sees at once what no document says.
+
+>>> texts = ["知识蒸馏可以将大模型的知识迁移到小模型中。"]
+>>> g = ground("知识蒸馏可以把大模型的知识迁移到小模型中[1]。它由Hinton在2015年提出[1]。", texts)
+>>> g.unsupported
+('它由Hinton在2015年提出[1]。',)
+>>> print(g.text)
+知识蒸馏可以把大模型的知识迁移到小模型中[1]。它由Hinton在2015年提出[1]。（资料中未找到依据）
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rag.answering.citations import Encoder, says_not_covered
+from rag.retrieval.lexical import occurs
+from rag.retrieval.snippets import split_sentences
+
+#: Appended to an unsupported sentence, per answer language.
+MARK = {"zh": "（资料中未找到依据）", "en": " (not found in the documents)"}
+#: A Chinese sentence is worded from a text holding at least this share of its character pairs.
+PAIR_SHARE = 0.5
+#: An English sentence is worded from a text holding at least this share of its terms.
+TERM_SHARE = 0.5
+#: Sentences shorter than this (Chinese characters, or Latin words) say too little to judge.
+MIN_CJK, MIN_WORDS = 4, 3
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_MARKER = re.compile(r"[\[【［]\s*\d{1,2}(?:\s*[,，、]\s*\d{1,2})*\s*[\]】］]")
+#: A sentence with the citation markers written after its end mark.
+_SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + r")*", re.MULTILINE)
+_NUMBER = re.compile(r"(?<![A-Za-z_])\d+(?:[.,]\d+)*%?")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.·][A-Za-z0-9]+)*")
+_TITLE = re.compile(r"《([^》]{2,60})》|“([^”]{3,60})”|\"([^\"]{3,60})\"")
+_ENUMERATOR = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)、])\s+")
+_FUNCTION_WORDS = frozenset(
+    "a an the and or of to in on for with by as at is are be was were it its this that these those from "
+    "which what how can into such also more most than their they you your i we our not no it's there "
+    "has have had will would should could may might do does did done using use used based".split()
+)
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """An answer text after the check."""
+
+    text: str  #: the text, unsupported sentences marked
+    unsupported: tuple[str, ...]  #: the sentences no given text supports, as generated
+    sentences: int  #: sentences judged (too-short ones and "not covered" statements left out)
+
+
+def ground(text: str, texts: Sequence[str], lang: str = "zh", encoder: Encoder | None = None) -> Grounded:
+    """Check every sentence of ``text`` against ``texts`` (passages and graph facts); mark the unsupported."""
+    support = Support(texts, encoder)
+    out, last, judged, unsupported = [], 0, 0, []
+    for match in _SENTENCE.finditer(text):
+        sentence = match.group(0)
+        if not judgeable(sentence):
+            continue
+        judged += 1
+        if support.holds(sentence):
+            continue
+        unsupported.append(sentence.strip())
+        out.append(text[last : match.end()] + MARK.get(lang, MARK["en"]))
+        last = match.end()
+    return Grounded("".join(out) + text[last:], tuple(unsupported), judged)
+
+
+def judgeable(sentence: str) -> bool:
+    """Whether a sentence says enough to be checked (not a bare marker, a label or "not covered").
+
+    >>> judgeable("[1]"), judgeable("资料中没有涉及这个问题。"), judgeable("量化能减小模型。")
+    (False, False, True)
+    """
+    bare = _bare(sentence)
+    if says_not_covered(bare):
+        return False
+    return len(_CJK.findall(bare)) >= MIN_CJK or len(_LATIN.findall(bare)) >= MIN_WORDS or bool(specifics(bare))
+
+
+class Support:
+    """The texts a sentence may rest on, prepared once per answer."""
+
+    def __init__(self, texts: Sequence[str], encoder: Encoder | None = None) -> None:
+        self.texts = [fold(t) for t in texts if t.strip()]
+        self.joined = "\n".join(self.texts)
+        self.pairs = [_pairs(t) for t in self.texts]
+        self.encoder = encoder
+        self.pieces = [s for t in texts for s in split_sentences(t) if len(s.strip()) > 3]
+        self._vectors: Any = None
+
+    def holds(self, sentence: str) -> bool:
+        """Whether ``sentence`` is supported: its specifics occur and its wording (or meaning) is there."""
+        bare = _bare(sentence)
+        if missing_specifics(bare, self.joined):
+            return False
+        return self.worded(bare) or self.meant(bare)
+
+    def worded(self, bare: str) -> bool:
+        """Most of the sentence's character pairs (or English terms) occur in one text."""
+        if not self.texts:
+            return False
+        if _CJK.search(bare):
+            own = _pairs(fold(bare))
+            return bool(own) and max(len(own & p) / len(own) for p in self.pairs) >= PAIR_SHARE
+        terms = _terms(bare)
+        if not terms:
+            return False
+        return max(sum(occurs(w, t) for w in terms) / len(terms) for t in self.texts) >= TERM_SHARE
+
+    def meant(self, bare: str) -> bool:
+        """The sentence restates one of the texts' sentences by meaning (needs an encoder)."""
+        bounds = self.encoder.restatement.get("zh" if _CJK.search(bare) else "en") if self.encoder else None
+        if self.encoder is None or bounds is None or not self.pieces:
+            return False
+        if self._vectors is None:
+            self._vectors = self.encoder.embed_passages(self.pieces)
+        similarity = float(max(self._vectors @ self.encoder.embed_query_vector(bare)))
+        return similarity >= bounds[0]
+
+
+def specifics(sentence: str) -> list[str]:
+    """Numbers, years, Latin names and titles a sentence states (what must occur in a text verbatim).
+
+    In an English sentence only words that look like names count (a capital after the
+    first word, capitals inside, digits, all capitals): its other words are plain English.
+
+    >>> specifics("PyTorch由Facebook在2016年发布，见《深度学习》。")
+    ['2016', 'PyTorch', 'Facebook', '深度学习']
+    >>> specifics("The roadmap recommends NeurIPS and Kaggle for practice.")
+    ['NeurIPS', 'Kaggle']
+    """
+    bare = _ENUMERATOR.sub("", _bare(sentence))
+    found = [m.group(0) for m in _NUMBER.finditer(bare) if not _inside_word(bare, m)]
+    chinese = bool(_CJK.search(bare))
+    for number, match in enumerate(_LATIN.finditer(bare)):
+        word = match.group(0)
+        if word.lower() in _FUNCTION_WORDS or len(word) < 2:
+            continue
+        # In English, a capital after the first word marks a name too (Pinecone, Hinton).
+        if chinese or _looks_like_a_name(word) or (number > 0 and word[0].isupper() and not _after_colon(bare, match)):
+            found.append(word)
+    found += [next(g for g in m.groups() if g) for m in _TITLE.finditer(bare)]
+    return list(dict.fromkeys(found))
+
+
+def missing_specifics(sentence: str, joined: str) -> list[str]:
+    """The specifics of ``sentence`` that occur nowhere in ``joined`` (folded texts).
+
+    >>> missing_specifics("学习率设为0.001，训练10个epoch。", fold("lr=0.001 ... num_epochs = 10"))
+    []
+    >>> missing_specifics("NeurIPS由Bengio于2013年创办。", fold("NeurIPS是顶级会议之一。"))
+    ['2013', 'Bengio']
+    """
+    missing = []
+    for item in specifics(sentence):
+        folded = fold(item)
+        if folded.strip() and not occurs(folded, joined):
+            missing.append(item)
+    return missing
+
+
+def fold(text: str) -> str:
+    """Text as it is compared: NFKC, lower case, no bold marks, single spaces.
+
+    >>> fold("**ＰｙＴｏｒｃｈ**  是")
+    'pytorch 是'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).replace("**", "").lower().split())
+
+
+def _looks_like_a_name(word: str) -> bool:
+    return any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1) or any(
+        ch.isupper() for ch in word[1:])
+
+
+def _after_colon(text: str, match: re.Match[str]) -> bool:
+    """Whether the word starts a clause (after a colon or a dash), where English capitalises anyway."""
+    return text[: match.start()].rstrip().endswith((":", "：", "-", "—", "(", "\""))
+
+
+def _inside_word(text: str, match: re.Match[str]) -> bool:
+    """A digit run that is part of a Latin word (GPT-4, cs.CL) is checked with the word, not alone."""
+    before = text[match.start() - 1] if match.start() else ""
+    return before.isascii() and (before.isalpha() or before == "-")
+
+
+def _terms(sentence: str) -> set[str]:
+    words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in _FUNCTION_WORDS}
+    return {w for w in words if len(w) > 2}
+
+
+def _bare(sentence: str) -> str:
+    return _MARKER.sub("", sentence).strip()
+
+
+def _pairs(text: str) -> set[str]:
+    kept = "".join(ch for ch in text if ch.isalnum())
+    return {kept[i : i + 2] for i in range(len(kept) - 1)}

@@ -1,0 +1,177 @@
+"""Lists in passages: the items a passage lists (courses, books, frameworks, steps, methods), so an
+answer to a list question can name every one.
+
+Two forms are found, in any document: a block of bullet or numbered lines (its items
+are the lines' heads: bold text, a title in 《》, or the text before a colon), and an
+inline series in one line ("梯度、导数、优化方法"). The list that answers the question is
+the one whose label or line shares most of the question's words.
+
+>>> text = "- **课程**：\\n  - 吴恩达《Deep Learning Specialization》（Coursera）。\\n  - 李沐《动手学深度学习》（中文）。"
+>>> found = best_list(text, "有哪些推荐课程？")
+>>> found.items
+('Deep Learning Specialization', '动手学深度学习')
+>>> missing_items("推荐吴恩达的Deep Learning Specialization。", found.items)
+['动手学深度学习']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.retrieval.lexical import occurs, tokenize
+
+#: Words of list questions ("which", "what are", "有哪些", "步骤" …).
+LIST_QUESTION = re.compile(
+    r"哪些|哪几|几种|几个|几步|步骤|分别|列出|包括什么|包含什么|有什么(?:方法|工具|课程|书|框架|技术|论文|模型|平台)"
+    r"|\bwhich (?:[a-z-]+ )?(?!is\b|was\b|does\b|has\b)[a-z-]{3,}s\b|\bwhat are\b|\blist\b|\bsteps\b"
+    r"|\bname (?:the|all)\b",
+    re.IGNORECASE,
+)
+#: A list longer than this is a document outline, not an answer.
+MAX_ITEMS = 12
+#: Longest item head kept (characters); longer heads are sentences, not items.
+MAX_ITEM = 40
+_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d{1,2}[.)、])\s+(.*)$")
+_TITLE = re.compile(r"《([^》]{1,80})》")
+_BOLD = re.compile(r"\*\*([^*]{1,60})\*\*")
+_GLOSS = re.compile(r"[（(][^（）()]*[）)]")
+_INTRO = re.compile(r"：|:|包括|包含|例如|比如|诸如|如")
+#: Verbs a roadmap puts before the items it lists ("掌握数据并行…"); not part of the first item.
+_LEADING_VERB = re.compile(r"^(?:掌握|学习|使用|研究|关注|了解|熟悉|参与|阅读|采用|探索|尝试|理解|用)")
+_SEPARATOR = re.compile(r"、|以及|及|和|与|或")
+_CLAUSE = re.compile(r"[。；;！？!?，,]")
+_QUESTION_WORDS = frozenset("哪些 哪几 几种 几个 什么 有 推荐 常见 常用 主要 具体 基本 可以 需要 应该 the a of what which are".split())
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A list found in a passage."""
+
+    items: tuple[str, ...]  #: the items' heads, as written
+    text: str  #: the verbatim lines (or line) holding the list
+    score: int  #: how many question words its label or line holds
+
+
+def is_list_question(question: str) -> bool:
+    """Whether ``question`` asks for a list.
+
+    >>> is_list_question("分布式训练有哪些并行方式？"), is_list_question("什么是LoRA？")
+    (True, False)
+    """
+    return LIST_QUESTION.search(question) is not None
+
+
+def best_list(text: str, question: str) -> ItemList | None:
+    """The list in ``text`` that best answers ``question`` (None when no list shares a question word)."""
+    words = question_words(question)
+    candidates = [*blocks(text, words), *series(text, words)]
+    candidates = [c for c in candidates if c.score > 0 and 2 <= len(c.items) <= MAX_ITEMS]
+    return max(candidates, key=lambda c: (c.score, len(c.items)), default=None)
+
+
+def question_words(question: str) -> set[str]:
+    """The question's content words (two characters or more, question words left out)."""
+    return {w for w in tokenize(question) if len(w) > 1 and w not in _QUESTION_WORDS}
+
+
+def blocks(text: str, words: set[str]) -> list[ItemList]:
+    """Sibling bullet or numbered lines (one indentation, one parent), each run labelled by the line above it."""
+    lines = text.splitlines()
+    groups: list[list[int]] = []
+    open_groups: list[tuple[int, list[int]]] = []  # (indentation, its group), outermost first
+    for i, line in enumerate(lines):
+        bullet = _BULLET.match(line)
+        if not bullet:
+            if line.strip():
+                open_groups.clear()
+            continue
+        depth = len(bullet.group(1).expandtabs(4))
+        while open_groups and open_groups[-1][0] > depth:
+            open_groups.pop()
+        if open_groups and open_groups[-1][0] == depth:
+            open_groups[-1][1].append(i)
+        else:
+            groups.append([i])
+            open_groups.append((depth, groups[-1]))
+    found = []
+    for run in groups:
+        if len(run) < 2:
+            continue
+        label = lines[run[0] - 1] if run[0] > 0 else ""
+        heads = tuple(h for h in (item_head(_BULLET.match(lines[i]).group(2)) for i in run) if h)  # type: ignore[union-attr]
+        body = "\n".join(lines[i] for i in range(run[0] - (1 if label.strip() else 0), run[-1] + 1))
+        found.append(ItemList(heads, body, _relevance(label, heads, words)))
+    return found
+
+
+def series(text: str, words: set[str]) -> list[ItemList]:
+    """Inline series ("A、B和C"), one per clause, labelled by what precedes them in the line and the line above."""
+    found = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        above = lines[number - 1] if number else ""
+        for clause in _CLAUSE.split(line):
+            if "、" not in clause:
+                continue
+            plain = _GLOSS.sub("", clause.replace("**", "").replace("`", ""))
+            first = plain.find("、")
+            if first < 0:
+                continue
+            intro = max((m.end() for m in _INTRO.finditer(plain, 0, first)), default=0)
+            items = tuple(i for i in (_clean(p) for p in _SEPARATOR.split(plain[intro:])) if i and len(i) <= MAX_ITEM // 2)
+            if len(items) >= 2:
+                label = line[: line.find(clause)] + plain[:intro]
+                if not re.search(r"\w", _BULLET.sub(r"\2", label).replace("*", "")):
+                    label += above  # a bare bullet is labelled by its parent
+                found.append(ItemList(items, line.strip(), _relevance(label, items, words)))
+    return found
+
+
+def item_head(line: str) -> str:
+    """The name of a list item: its title in 《》, its bold text, or the text before a colon.
+
+    >>> item_head("**线性代数**：矩阵运算、特征值"), item_head("《BERT: Pre-training》。"), item_head("数据预处理：清洗。")
+    ('线性代数', 'BERT: Pre-training', '数据预处理')
+    """
+    for pattern in (_TITLE, _BOLD):
+        match = pattern.search(line)
+        if match:
+            return match.group(1).strip()
+    head = re.split(r"[：:（(，,。]", line, maxsplit=1)[0]
+    head = _clean(head)
+    return head if len(head) <= MAX_ITEM else ""
+
+
+def missing_items(answer: str, items: Sequence[str]) -> list[str]:
+    """The items ``answer`` does not name (case and width ignored)."""
+    text = answer.lower().replace("**", "")
+    return [item for item in items if not occurs(item.lower(), text)]
+
+
+def listing_sentence(found: ItemList, n: int, lang: str) -> str:
+    """One sentence naming every item of ``found`` with its citation.
+
+    >>> listing_sentence(ItemList(("SGD", "Adam"), "", 1), 2, "zh")
+    '资料[2]共列出2项：SGD、Adam。'
+    """
+    if lang == "zh":
+        return f"资料[{n}]共列出{len(found.items)}项：{'、'.join(found.items)}。"
+    return f"Passage [{n}] lists {len(found.items)}: {', '.join(found.items)}."
+
+
+def _clean(item: str) -> str:
+    item = _GLOSS.sub("", item.replace("**", "").replace("`", "")).strip(" \t-*:：。，,.;；、")
+    item = _LEADING_VERB.sub("", item)
+    return re.sub(r"(?:等等|等)(?:[\u4e00-\u9fff]{0,6})$", "", item).strip()
+
+
+def _relevance(label: str, items: Sequence[str], words: set[str]) -> int:
+    """Items naming a question word count most (分布式训练的并行方式 → 数据并行、模型并行), then the label."""
+    return 2 * sum(_score(i, words) > 0 for i in items) + min(_score(label, words), 3)
+
+
+def _score(text: str, words: set[str]) -> int:
+    lowered = text.lower()
+    return sum(occurs(w.lower(), lowered) for w in words)

@@ -1,0 +1,75 @@
+"""The key quote: the one verbatim sentence or list of the top passage that answers the question.
+
+Shown under the generated text with its citation, so a learner can check the answer
+against the document's own words. A list question quotes the list (``rag.answering.lists``);
+any other quotes the passage sentence holding most of the question's words.
+
+>>> from rag.answering.citations import Citation
+>>> top = Citation(1, "a.md", "基础 › Softmax", "9-10", "注意力权重由打分得到。Softmax函数确保注意力权重的和为1。")
+>>> key_quote("Softmax在注意力里有什么作用？", top)
+Quote(text='Softmax函数确保注意力权重的和为1。', n=1, document='a.md', lines='9-10')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answering.lists import _score, best_list, is_list_question, question_words
+from rag.answering.citations import Citation
+from rag.retrieval.snippets import split_sentences
+
+#: A quoted sentence longer than this is cut (with "…"); a list is quoted whole.
+QUOTE_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim piece of a passage, with where it is from."""
+
+    text: str  #: the sentence or list, as the document writes it
+    n: int  #: the citation number of its passage
+    document: str  #: file name of the document
+    lines: str  #: line range of the passage in the document, e.g. "12-18"
+
+    def cite(self) -> str:
+        """``[n] document, lines a-b``.
+
+        >>> Quote("…", 2, "a.md", "3-5").cite()
+        '[2] a.md, lines 3-5'
+        """
+        return f"[{self.n}] {self.document}" + (f", lines {self.lines}" if self.lines else "")
+
+    def block(self) -> str:
+        """The quote as shown under an answer: a title line with its citation, then the quoted lines.
+
+        >>> print(Quote("第一行\\n第二行", 1, "a.md", "").block())
+        原文 · Key quote [1] a.md:
+        > 第一行
+        > 第二行
+        """
+        return f"原文 · Key quote {self.cite()}:\n" + "\n".join(f"> {line}" for line in self.text.splitlines())
+
+
+def key_quote(question: str, top: Citation) -> Quote | None:
+    """The sentence or list of ``top`` that answers ``question`` best (None for an empty passage)."""
+    found = best_list(top.snippet, question) if is_list_question(question) else None
+    text = found.text if found is not None else best_sentence(question, top.snippet)
+    if not text:
+        return None
+    return Quote(text, top.n, top.document, top.lines)
+
+
+def best_sentence(question: str, text: str) -> str:
+    """The sentence of ``text`` sharing most of the question's words; the first one on a tie.
+
+    Headings and lines of a few characters are skipped: they name, they do not answer.
+
+    >>> best_sentence("池化有什么作用？", "## 卷积\\n卷积提取特征。池化操作减少数据的维度。")
+    '池化操作减少数据的维度。'
+    """
+    words = question_words(question)
+    sentences = [s.strip() for s in split_sentences(text) if len(s.strip()) > 6 and not s.lstrip().startswith("#")]
+    if not sentences:
+        return ""
+    best = max(sentences, key=lambda s: (_score(s, words), -sentences.index(s)))
+    return best if len(best) <= QUOTE_CHARS else best[: QUOTE_CHARS - 1] + "…"
