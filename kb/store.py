@@ -159,7 +159,7 @@ def _valid(hint: Any) -> Callable[[Any], bool]:
         item = _valid(get_args(hint)[0])
         return lambda v: all(item(x) for x in v)
     if origin is Literal:
-        allowed = frozenset(get_args(hint))
+        allowed = get_args(hint)  # a tuple: a list read from JSON is not hashable
         return lambda v: v in allowed
     if isinstance(hint, type) and is_dataclass(hint):
         fields = [(name, _valid(h)) for name, h in get_type_hints(hint).items()]
