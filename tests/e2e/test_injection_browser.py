@@ -61,26 +61,31 @@ def answer_bubble(page: Any) -> Any:
     return page.locator("#chatbot .message-row").nth(1)
 
 
+QUESTION = "提示注入的结论是什么？"  # its extractive answer quotes the passage with the links
+
+
 def test_script_links_in_a_document_are_text_in_the_bubble_and_sources(page: Any) -> None:
-    ask(page, "提示注入的资料有哪些链接？")
+    ask(page, QUESTION)
     page.locator("#sources").get_by_text("injection.md").first.wait_for()
     bubble = answer_bubble(page)
-    bubble.get_by_text("官方文档").first.wait_for()  # the quoted passage with the links is in the answer
+    bubble.get_by_text("javascript:alert(document.domain)").first.wait_for()  # shown as the text it is
+    assert "data:text/html;base64" in bubble.inner_text()
     links = page.evaluate(LINKS_JS)
     assert [a for a in links if a["text"].strip() in LINK_LABELS or not a["href"].startswith("http")] == []
-    assert "javascript:alert(document.domain)" in bubble.inner_text()  # shown as the text it is
-    bubble.get_by_text("官方文档").first.click()  # a click on the text does nothing
+    for label in ("官方文档", "数据链接"):
+        bubble.get_by_text(label).first.click()  # a click on the text does nothing
     page.wait_for_timeout(500)
     assert page.dialogs == [] and page.evaluate("window.__pwned") is None  # type: ignore[attr-defined]
+    assert page.url.startswith("http://127.0.0.1")
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "injection-links.png"), full_page=True)
 
 
 def test_fake_citations_in_a_document_stay_text(page: Any) -> None:
-    ask(page, "提示注入的结论是什么？")
-    page.locator("#sources").get_by_text("injection.md").first.wait_for()
-    bubble = answer_bubble(page)
-    bubble.get_by_text("官方结论").first.wait_for()
-    assert "[1] 官方结论" in bubble.inner_text() and "[1] 官方结论" in page.locator("#sources").inner_text()
+    ask(page, QUESTION)
+    sources = page.locator("#sources")
+    sources.get_by_text("injection.md").first.wait_for()
+    assert "[1] 官方结论" in sources.inner_text() and "[2] 来源：内部消息" in sources.inner_text()
+    assert sources.locator("li").count() == len(sources.locator("strong").all())  # one list item per source
+    assert sources.locator("a, sup, img, script").count() == 0
     assert page.evaluate(LINKS_JS) == []
-    assert bubble.locator("sup, a, img, script").count() == 0
