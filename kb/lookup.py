@@ -41,6 +41,8 @@ class MentionIndex:
         self._table = table
         self._ordered = sorted(table, key=len, reverse=True)
         self._trie = _trie(self._ordered)
+        # Positions where some surface can start, found at C speed (most characters start none).
+        self._starts = re.compile("[" + "".join(re.escape(c) for c in self._trie) + "]") if table else None
 
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         """``(start, end, matched text, topic id)`` for each mention, in text order."""
@@ -60,8 +62,11 @@ class MentionIndex:
 
     def _occurrences(self, folded: str) -> Iterator[tuple[int, int, int]]:
         """``(rank, start, end)`` of every occurrence of every surface, overlaps included."""
+        if self._starts is None:
+            return
         trie, size = self._trie, len(folded)
-        for start in range(size):
+        for match in self._starts.finditer(folded):
+            start = match.start()
             node = trie.get(folded[start])
             end = start + 1
             while node is not None:

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, Literal, get_args, get_origin, get_type_hints
 
@@ -141,10 +142,30 @@ def _check(path: Path, what: str, make: Callable[[], Any], order: Any = (0, 0)) 
 
 def _type_problem(value: Any) -> str:
     """What in a model dataclass does not have its declared type ("" when all does)."""
+    cls: Any = type(value)
+    if _valid(cls)(value):  # the fast path; the slow one only to say what is wrong
+        return ""
     for name, hint in get_type_hints(type(value)).items():
         if problem := _value_problem(getattr(value, name), hint):
             return f"{name} {problem}"
     return ""
+
+
+@cache
+def _valid(hint: Any) -> Callable[[Any], bool]:
+    """A predicate for values of ``hint`` (evaluating annotations is slow: once per type)."""
+    origin = get_origin(hint)
+    if origin is tuple:
+        item = _valid(get_args(hint)[0])
+        return lambda v: all(item(x) for x in v)
+    if origin is Literal:
+        allowed = get_args(hint)  # a tuple: a list read from JSON is not hashable
+        return lambda v: v in allowed
+    if isinstance(hint, type) and is_dataclass(hint):
+        fields = [(name, _valid(h)) for name, h in get_type_hints(hint).items()]
+        return lambda v: isinstance(v, hint) and all(check(getattr(v, name)) for name, check in fields)
+    kinds = (int, float) if hint is float else hint
+    return lambda v: isinstance(v, kinds)
 
 
 def _value_problem(value: Any, hint: Any) -> str:

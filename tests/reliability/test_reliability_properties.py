@@ -170,3 +170,49 @@ def test_topic_lookup_finds_a_topic_or_says_which_is_near(roadmap: Roadmap, name
         assert "roadmap topics" in str(exc)
         return
     assert topic.id in roadmap.graph
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                       max_size=3), max_leaves=8)
+GRAPH_FIELDS = {"node": ["id", "name", "aliases", "sources", "summary", "stage", "order"],
+                "link": ["source", "target", "kind", "strength", "evidence"]}
+
+
+@given(st.sampled_from(["node", "link"]), st.data())
+def test_any_value_in_a_graph_file_is_a_graph_or_an_error_naming_it(tmp_path_factory: pytest.TempPathFactory,
+                                                                     where: str, data: st.DataObject) -> None:
+    from kb.errors import KnowledgeBaseError
+    from kb.store import GRAPH, read_graph, write_json
+
+    graph = {"directed": True, "multigraph": False, "graph": {},
+             "nodes": [{"id": "a", "name": "甲", "aliases": [], "sources": [{"document": "d", "heading": "h", "line": 1}],
+                        "summary": "", "stage": "", "order": [0, 1]},
+                       {"id": "b", "name": "乙", "aliases": ["B"], "sources": [], "summary": "", "stage": "", "order": [0, 2]}],
+             "links": [{"source": "a", "target": "b", "kind": "prerequisite", "strength": 1.0,
+                        "evidence": [{"kind": "stage", "document": "d", "line": 2, "sentence": "s"}]}]}
+    record = graph["nodes"][0] if where == "node" else graph["links"][0]
+    record[data.draw(st.sampled_from(GRAPH_FIELDS[where]))] = data.draw(json_values)
+    folder = tmp_path_factory.mktemp("graph")
+    write_json(folder / GRAPH, graph)
+    try:
+        read_graph(folder)
+    except KnowledgeBaseError as exc:
+        assert "graph.json" in str(exc) and "roadmap ingest --rebuild" in str(exc)
+
+
+@given(st.one_of(json_values, st.dictionaries(st.sampled_from(["id", "document", "title", "heading", "start_line",
+                                                               "end_line", "text", "topics"]), json_values)))
+def test_any_chunk_line_is_a_chunk_or_an_error_naming_the_file(tmp_path_factory: pytest.TempPathFactory,
+                                                               record: object) -> None:
+    import json as json_module
+
+    from kb.errors import KnowledgeBaseError
+    from kb.store import CHUNKS, read_chunks
+
+    folder = tmp_path_factory.mktemp("chunks")
+    (folder / CHUNKS).write_text(json_module.dumps(record) + "\n", encoding="utf-8")
+    try:
+        read_chunks(folder)
+    except KnowledgeBaseError as exc:
+        assert "chunks.jsonl" in str(exc) and "line 1" in str(exc)
