@@ -54,7 +54,7 @@ CHROME = re.compile(
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$)",
     re.IGNORECASE,
 )
-FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|my|our|we)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|[Mm]y|[Oo]ur|[Ww]e)\b")  # "I" only as a capital word
 
 
 def _facet_pattern(words: str) -> re.Pattern[str]:
