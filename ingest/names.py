@@ -21,8 +21,9 @@ import unicodedata
 # An ordinal that starts a title: the label says where it sits in a sequence ("阶段 0", "Week 3", "第一章").
 ORDINAL = re.compile(
     r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level)\s*"
-    r"[0-9一二三四五六七八九十]+"
-    r"|第\s*[0-9一二三四五六七八九十百]+\s*(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期)"
+    r"(?:[0-9一二三四五六七八九十]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十]+)?|[IVXL]+\b)"
+    r"|第\s*[0-9一二三四五六七八九十百]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十百]+)?\s*"
+    r"(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期)"
     r"|[一二三四五六七八九十]+[、.．]"
     r"|\d+(?:\.\d+)*[.、)）](?!\d)"
     r"|\d+(?:\.\d+)*(?=\s))"
@@ -89,8 +90,8 @@ def split_ordinal(title: str) -> tuple[str, str]:
 
     >>> split_ordinal("阶段 0：编程热身"), split_ordinal("Week 1: Python"), split_ordinal("第三章：神经网络")
     (('阶段 0', '编程热身'), ('Week 1', 'Python'), ('第三章', '神经网络'))
-    >>> split_ordinal("1. Programming"), split_ordinal("Transformer")
-    (('1.', 'Programming'), ('', 'Transformer'))
+    >>> split_ordinal("1. Programming"), split_ordinal("Part II: Models"), split_ordinal("Week 3-4: RAG")
+    (('1.', 'Programming'), ('Part II', 'Models'), ('Week 3-4', 'RAG'))
     """
     match = ORDINAL.match(title)
     if not match:

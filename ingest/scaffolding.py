@@ -39,14 +39,14 @@ QUALIFIER = (r"(?:本周|本章|本阶段|推荐的?|必学的?|必读的?|必�
              r"key|recommended|main|core|useful)?")
 CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
                  r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
-                 r"learning path|order")
+                 r"learning path|order|prerequisites?|requirements?|前置要求|前置知识|预备知识|先修知识")
 GOAL_WORDS = (r"目标|学完能做到|能做到|能做什么|收获|产出|成果|检验标准|"
               r"goals?|objectives?|outcomes?|what you(?:'ll| will)? (?:be able to do|learn|can do)|you can do")
 REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延伸阅读|扩展阅读|推荐阅读|书籍|书单|课程|论文|视频|博客|"
                    r"教程|链接|练习|习题|作业|周末练习(?:汇总)?|练习汇总|常见问题|问答|笔记|"
                    r"reading|readings|resources?|references?|further reading|books?|courses?|papers?|videos?|"
                    r"tutorials?|links?|exercises?|homework|practice|assignments?|faq|q&a|notebooks?|labs?|"
-                   r"cheat ?sheets?")
+                   r"cheat ?sheets?|projects?|项目|capstone")
 JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
 CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
@@ -54,7 +54,7 @@ CHROME = re.compile(
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$)",
     re.IGNORECASE,
 )
-FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|my|our|we)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|[Mm]y|[Oo]ur|[Ww]e)\b")  # "I" only as a capital word
 
 
 def _facet_pattern(words: str) -> re.Pattern[str]:

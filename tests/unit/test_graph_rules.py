@@ -157,3 +157,19 @@ def test_a_short_generic_name_under_two_parents_of_one_document_is_two_topics(tm
     outputs = [t for t in analysis.topics.values() if t.name == "输出层"]
     assert len(outputs) == 2
     assert {m["kept_apart"] for m in analysis.merges if "kept_apart" in m} == {"输出层"}
+
+
+@pytest.mark.parametrize("line", [
+    "- a" + " " * 50_000 + "、b",  # enumeration commas after a long blank run
+    "- x" + " " * 50_000 + "-> y",  # an arrow after one
+    "- **x**：（如" + " " * 50_000,  # an unclosed example parenthesis
+    "- 一" + " " * 50_000 + "and b",  # an English conjunction after one
+    "- （" * 20_000,  # many open parentheses
+])
+def test_term_and_arrow_patterns_never_rescan_a_run_of_blanks(line: str) -> None:
+    # Each pattern once rescanned the whole run from every position in it: minutes at this size.
+    from ingest.pipeline import analyse
+    from ingest.reader import parse_text
+
+    analysis = analyse([parse_text(f"# 标题\n{line}\n", "x.md")])
+    assert analysis.chunks
