@@ -20,7 +20,7 @@ QUESTIONS = ["什么是提示注入？", "What is prompt injection, and how do I
 @pytest.fixture(scope="module")
 def url(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from kb.settings import Settings
-    from rag.llm import resolve_llm_kind
+    from rag.backends.chat import resolve_llm_kind
 
     if resolve_llm_kind("auto", Settings().models_dir) != "llama":
         pytest.skip("the bundled model is not installed (run `roadmap models install`) or llama.cpp is missing")
