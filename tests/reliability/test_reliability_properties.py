@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.clean import clean_lines
@@ -22,6 +22,7 @@ from kb import Roadmap
 from kb.errors import DocumentError, UnknownTopicError
 from kb.graph import build_graph
 from kb.lookup import MentionIndex, fold
+from tests.fixtures import shapes
 
 FRAGMENTS = ["\n", "\n\n", "# ", "## ", "###### ", " ## ", "- ", "  ", "    ", "1. ", "12、", "**", "：", "。", "，",
              "！", "```", "```mermaid\n", "~~~", "$$", "|", "| a | b |", "第一阶段：", "一、", "\x00", "\r\n", "\r",
@@ -35,6 +36,16 @@ huge = st.tuples(st.one_of(st.sampled_from(FRAGMENTS), st.text(min_size=1, max_s
 deep = st.tuples(st.integers(1, 1500), st.integers(1, 2), st.sampled_from(["- **项{}**：说明", "- 项{}", "1. **项{}**"])
                  ).map(lambda t: "# 深\n" + "\n".join(" " * (t[1] * i) + t[2].format(i) for i in range(t[0])))
 documents = st.one_of(markdownish, huge, deep, st.text(), huge.map(lambda h: "## 标题\n" + h))
+#: Huge examples run every time (generation rarely reaches the largest sizes).
+HUGE = [shapes.unpunctuated(300_000), shapes.long_line(700_000), shapes.nested_list(1500),
+        shapes.inline_headings(3000), "# 深\n" + "\n".join(" " * (3 * i) + f"1. **项{i}**" for i in range(1000)),
+        "## x" + " " * 100_000 + "y", "- **a**" + " " * 100_000 + "b  -", "\x00" * 100_000]
+
+
+def with_huge(test):  # type: ignore[no-untyped-def]
+    for text in HUGE:
+        test = example(text)(test)
+    return test
 
 
 @given(st.binary(max_size=4096))
@@ -66,6 +77,7 @@ def test_parse_text_keeps_every_body_line(text: str) -> None:
     assert doc.text.split("\n") == lines[doc.body_start_line - 1 :]
 
 
+@with_huge
 @given(documents)
 def test_every_line_lands_in_exactly_one_section(text: str) -> None:
     lines = clean_lines(text)
@@ -77,6 +89,7 @@ def test_every_line_lands_in_exactly_one_section(text: str) -> None:
         assert section.depth <= 6 + MAX_LIST_DEPTH + 1
 
 
+@with_huge
 @given(documents)
 def test_analyse_any_document(text: str) -> None:
     analysis = analyse([parse_text(text, "x.md")])
