@@ -8,7 +8,7 @@ time, others queue) while path and graph events run on their own.
 Example::
 
     demo = build_app(Assistant.load(kb_dir, llm="none"), Roadmap.load(kb_dir), profile_store=ProfileStore())
-    demo.queue(default_concurrency_limit=4).launch(server_name="127.0.0.1")
+    url, _ = ui.serving.launch(demo, host="127.0.0.1", port=7860)  # queue, memory bounds, no uploads
 """
 
 from __future__ import annotations

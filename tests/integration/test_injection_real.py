@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.app_load import client
-from tests.fixtures.app_server import INJECTION_PAYLOADS, build_kb, serve
+from tests.fixtures.app_load import cli_server, client
+from tests.fixtures.app_server import INJECTION_PAYLOADS, build_kb
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -25,8 +25,9 @@ def url(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     if resolve_llm_kind("auto", Settings().models_dir) != "llama":
         pytest.skip("the bundled model is not installed (run `roadmap models install`) or llama.cpp is missing")
     root = tmp_path_factory.mktemp("injection-real")
-    with serve(build_kb(corpus_dir, root), root / "profiles", llm="auto") as served:
-        yield served
+    # its own process: were llama.cpp to crash, this test fails instead of the whole run dying
+    with cli_server(build_kb(corpus_dir, root), root, llm="auto") as served:
+        yield served.url
 
 
 def answer(chat: list[dict[str, Any]]) -> str:

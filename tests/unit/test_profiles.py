@@ -8,12 +8,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from kb import Roadmap, RoadmapError
+from ui.backend import ChatEvent
+from ui.chat import ChatHandler
 from ui.profiles import DB_NAME, KEEP_VERSIONS, CorruptProfileError, Profile, ProfileStore
 from ui.study import StudyHandler
 
@@ -179,3 +181,17 @@ def test_allowed_names(store: ProfileStore) -> None:
     for name in ("ana", "学习者-2", "a.b_c", "x" * 64):
         store.save(Profile(name=name, known=("A",)))
         assert store.load(name).known == ("A",)
+
+
+class _Backend:
+    def stream(self, question: str, known: Sequence[str] = (), history: Sequence[tuple[str, str]] = ()
+               ) -> Iterator[ChatEvent]:
+        yield ChatEvent("done", text="答案")
+
+
+def test_the_chat_shows_an_unreadable_store(store: ProfileStore) -> None:
+    store.save(Profile(name="ana", known=("A",)))
+    _random_bytes(store.db_path)
+    views = list(ChatHandler(_Backend(), store).respond("问题", [], "ana"))
+    assert "unreadable" in views[-1][3] and "kept as" in views[-1][3]  # the check box under the chat
+    assert list(ChatHandler(_Backend(), store).respond("问题", [], "ana"))[-1][3] == ""  # said once
