@@ -7,6 +7,13 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
+# llama.cpp is compiled for this CPU (-march=native) but without AMX: a VM may report AMX yet fault on
+# its first tile instruction (SIGSEGV at the first prompt longer than one token). The wheel is built once
+# per machine, keyed by the CPU's flags, so pip's cache never hands back a build with AMX in it.
+LLAMA := llama-cpp-python==0.3.36
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+WHEELS := $(HOME)/.cache/roadmap-qa/wheels/$(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | md5sum | cut -c1-12)
+
 .PHONY: run test setup setup-test kb models lint bench clean
 
 $(STAMP): pyproject.toml
@@ -14,6 +21,9 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
 	$(PIP) install --quiet torch==2.13.0
+	ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || CMAKE_ARGS="-DCMAKE_C_FLAGS='$(NO_AMX)' \
+		-DCMAKE_CXX_FLAGS='$(NO_AMX)'" $(PIP) wheel --quiet --no-deps --no-cache-dir -w $(WHEELS) $(LLAMA)
+	$(PIP) install --quiet --find-links $(WHEELS) '$(LLAMA)'
 	$(PIP) install --quiet -e '.[llm,baseline]'
 	touch $@
 
