@@ -49,23 +49,33 @@ def ingest_process(docs: Path, kb: Path, full: bool) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def timed_ingest(docs: Path, kb: Path, full: bool) -> tuple[float, float]:
-    """Run one complete ingest; seconds until a staging directory appeared, and until it ended."""
-    started, seen = time.perf_counter(), []
+def timed_ingest(docs: Path, kb: Path, full: bool) -> tuple[float, float, float]:
+    """Run one complete ingest; seconds until its staging directory appeared, until ``current``
+    pointed to the new version, and until the process ended."""
+    started, seen, swapped = time.perf_counter(), [], []
+    before = os.readlink(kb / "current") if (kb / "current").is_symlink() else None
     proc = ingest_process(docs, kb, full)
 
     def watch() -> None:
-        while proc.poll() is None and not seen:
-            if (kb / "versions").is_dir() and any(p.name.startswith(".staging-") for p in (kb / "versions").iterdir()):
+        while proc.poll() is None and not swapped:
+            if not seen and staging_dirs(kb):
                 seen.append(time.perf_counter() - started)
-            time.sleep(0.002)
+            if (kb / "current").is_symlink() and os.readlink(kb / "current") != before:
+                swapped.append(time.perf_counter() - started)
+            time.sleep(0.0005)
 
     watcher = threading.Thread(target=watch)
     watcher.start()
     assert proc.wait(timeout=3600) == 0
     watcher.join()
     ended = time.perf_counter() - started
-    return (seen[0] if seen else 0.0), ended
+    return (seen[0] if seen else 0.0), (swapped[0] if swapped else ended), ended
+
+
+def staging_dirs(kb: Path) -> list[Path]:
+    """Staging directories of ingests into ``kb`` (running or killed)."""
+    versions = kb / "versions"
+    return [p for p in versions.iterdir() if p.name.startswith(".staging-") and p.is_dir()] if versions.is_dir() else []
 
 
 def leftovers(kb: Path) -> list[str]:
@@ -86,31 +96,35 @@ def test_killed_ingests_leave_the_previous_kb_answering_and_nothing_behind(
     for path in sorted(corpus_dir.iterdir())[:-1]:
         shutil.copy(path, smaller / path.name)
     doc_sets = [corpus_dir, smaller]
-    expected = []
-    for docs in doc_sets:  # the answers of a complete build of each set
-        reference = tmp_path / f"ref-{docs.name}"
-        timed_ingest(docs, reference, full)
-        expected.append(answers(reference, capsys, full))
-    assert expected[0] != expected[1]
-
     kb = tmp_path / "kb"
-    staging_at, duration = timed_ingest(corpus_dir, kb, full)
-    state = 0  # which set the knowledge base holds
+    timed_ingest(corpus_dir, kb, full)  # the answers of a complete build of each set
+    expected = [answers(kb, capsys, full)]
+    staging_at, swap_at, duration = timed_ingest(smaller, kb, full)
+    expected.append(answers(kb, capsys, full))
+    assert expected[0] != expected[1]
+    state = 1  # which set the knowledge base holds
     log = []
     for kill in range(12 if full else 10):
         target = 1 - state
-        # Every other kill lands in the writing phase (after the staging directory appears).
-        delay = rng.uniform(staging_at if kill % 2 else 0.0, duration * 1.1)
+        before = set(staging_dirs(kb))  # a killed ingest's, until this one removes it
         proc = ingest_process(doc_sets[target], kb, full)
-        time.sleep(delay)
+        if kill % 2:  # every other kill lands in the writing phase: after its staging directory appears
+            started = time.perf_counter()
+            while proc.poll() is None and not set(staging_dirs(kb)) - before:
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0.0, swap_at - staging_at))
+            delay = time.perf_counter() - started
+        else:
+            delay = rng.uniform(0.0, duration * 1.1)
+            time.sleep(delay)
         finished = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         now = answers(kb, capsys, full)
         assert now in (expected[state], expected[target]), f"kill {kill} at {delay:.3f} s (seed {seed}): mixed answers"
         after = target if now == expected[target] and now != expected[state] else state
-        log.append({"delay": round(delay, 3), "finished_first": finished, "answers": "new" if after != state else
-                    "previous", "leftovers": len(leftovers(kb))})
+        log.append({"delay": round(delay, 3), "writing_phase": bool(kill % 2), "finished_first": finished,
+                    "answers": "new" if after != state else "previous", "leftovers": len(leftovers(kb))})
         state = after
 
     proc = ingest_process(doc_sets[1 - state], kb, full)
@@ -118,7 +132,7 @@ def test_killed_ingests_leave_the_previous_kb_answering_and_nothing_behind(
     assert answers(kb, capsys, full) == expected[1 - state]
     assert leftovers(kb) == []
     summary = {"test": "kill", "full": full, "seed": seed, "staging_at": round(staging_at, 3),
-               "duration": round(duration, 3), "kills": log}
+               "swap_at": round(swap_at, 3), "duration": round(duration, 3), "kills": log}
     print(json.dumps(summary))
     if os.environ.get("ROADMAP_RELIABILITY_LOG"):
         with open(os.environ["ROADMAP_RELIABILITY_LOG"], "a", encoding="utf-8") as handle:
