@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build.
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[llm]'
+	$(PIP) install --quiet -e '.[llm,baseline]'
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(PIP) install --quiet -e '.[llm,test]'
+	$(PIP) install --quiet -e '.[llm,baseline,test]'
 	# Browser tests drive Debian's chromium (best effort: needs root; they skip, saying why, without it).
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk) || true
 	touch $@

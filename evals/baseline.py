@@ -9,21 +9,34 @@ reciprocal rank fusion. No section structure, no graph, no snippets.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.documents import Document
 
+from kb.errors import RoadmapError
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.lexical import tokenize
 
 CHUNK_SIZE, CHUNK_OVERLAP = 500, 50
 SUFFIXES = (".md", ".markdown", ".txt")
+#: The packages of the ``baseline`` extra (the product itself does not need them).
+BASELINE_MODULES = ("langchain_classic", "langchain_community", "langchain_text_splitters")
+
+
+def require_baseline() -> None:
+    """``RoadmapError`` naming the extra to install when the baseline's packages are missing."""
+    missing = [m for m in BASELINE_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise RoadmapError(f"The naive LangChain baseline needs {', '.join(missing)}: "
+                           "pip install 'roadmap-qa[baseline]' (or pip install -e '.[baseline]' in a checkout).")
 
 
 def naive_documents(doc_paths: Sequence[Path]) -> list[Document]:
     """The raw documents cut into 500-character pieces with 50 characters of overlap."""
+    require_baseline()
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
@@ -41,6 +54,7 @@ class NaiveRetriever:
     """Dense (FAISS) + BM25 over naive chunks, fused by LangChain's ``EnsembleRetriever``."""
 
     def __init__(self, doc_paths: Sequence[Path], embedder: Embedder, k: int = 5) -> None:
+        require_baseline()
         from langchain_classic.retrievers import EnsembleRetriever
         from langchain_community.retrievers import BM25Retriever
         from langchain_community.vectorstores import FAISS
@@ -78,6 +92,7 @@ class NaiveRAG:
     """
 
     def __init__(self, doc_paths: Sequence[Path], embedder: Embedder, llm: Any, k: int = NAIVE_TOP_K) -> None:
+        require_baseline()
         from langchain_community.vectorstores import FAISS
         from langchain_community.vectorstores.utils import DistanceStrategy
         from langchain_core.output_parsers import StrOutputParser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,11 @@ def fixture_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     kb_dir = tmp_path_factory.mktemp("fixture-kb")
     build([FIXTURE_DOCS], kb_dir)
     return kb_dir
+
+
+@pytest.fixture(scope="session")
+def rm(fixture_kb: Path) -> Any:
+    """The ``kb.Roadmap`` of the fixture knowledge base (loaded once)."""
+    from kb import Roadmap
+
+    return Roadmap.load(fixture_kb)

@@ -39,6 +39,7 @@ def test_chat_answers_with_sources_check_and_next_topics(client) -> None:  # typ
     assert [m["role"] for m in chat][:2] == ["user", "assistant"]
     assert "自注意力机制" in chat_text(chat)
     assert ".txt" in sources and "›" in sources
+    assert "✓ 已引用 · cited" in sources  # the finished answer marks the passages it cites
     assert "自注意力机制" in check
 
 

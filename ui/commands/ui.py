@@ -13,9 +13,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import KnowledgeBaseError, RoadmapError
 from ui.settings import AppSettings
+
+if TYPE_CHECKING:
+    import gradio as gr  # imported lazily at run time: it takes seconds
 
 #: Events running at once (path, graph, search); chat events have their own limit of 1.
 CONCURRENCY = 4
@@ -97,7 +101,7 @@ def ui_command(args: argparse.Namespace, settings: AppSettings) -> int:
     return 0
 
 
-def load_app(settings: AppSettings):  # type: ignore[no-untyped-def]  # returns gr.Blocks (gradio imported lazily)
+def load_app(settings: AppSettings) -> gr.Blocks:
     """The app over the configured knowledge base, LLM and profile."""
     from ui.commands.ask import load_assistant
     from ui.profiles import ProfileStore, check_name
