@@ -56,7 +56,7 @@ def run(assistant: Any, questions: list[str], penalty: float, reuse: bool) -> di
         firsts.append(timing.first_token)
         judged += answer.judged
         supported += answer.judged - len(answer.unsupported)
-        prepared = prepare(question, roadmap=assistant.roadmap, retrieve=assistant.retrieve)
+        prepared = prepare(question, roadmap=assistant.roadmap, searcher=assistant.searcher)
         found = best_list(prepared.passages[0].snippet, question) if prepared.passages else None
         if found is not None:
             generated = answer.text.split("\n\n资料[")[0].split("\n\nPassage [")[0]  # without the completion

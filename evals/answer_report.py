@@ -16,6 +16,23 @@ NAMES = {"facts": "expected facts (text + key quote)", "facts_text": "expected f
 COLUMNS = ("facts", "facts_text", "unsupported", "lists", "graph", "graph_right", "declined", "cited")
 
 
+def merged(*runs: Sequence[AnswerReport]) -> list[AnswerReport]:
+    """Reports of runs split over several invocations, one per model (answers joined, the larger peak memory).
+
+    >>> a, b = AnswerReport("m", peak_rss_mb=1.0), AnswerReport("m", peak_rss_mb=2.0)
+    >>> [(r.llm, r.peak_rss_mb) for r in merged([a], [b])]
+    [('m', 2.0)]
+    """
+    by_model: dict[str, AnswerReport] = {}
+    for run in runs:
+        for report in run:
+            into = by_model.setdefault(report.llm, AnswerReport(report.llm))
+            into.in_scope += report.in_scope
+            into.out_of_scope += report.out_of_scope
+            into.peak_rss_mb = max(into.peak_rss_mb, report.peak_rss_mb)
+    return list(by_model.values())
+
+
 def to_markdown(reports: Sequence[AnswerReport], note: str = "") -> str:
     """Summary of every model, then each model's answers."""
     lines = ["# Answer evaluation", "", note, "", *summary(reports), ""]

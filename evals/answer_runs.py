@@ -23,9 +23,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from evals.answers import AnswerReport, Scored, Timing, evaluate
+from evals.answers import AnswerReport, Scored, Timing, evaluate, peak_rss_mb
 from evals.retrieval import EVAL_DATA, QuestionSet, load_question_set
 from kb.errors import RoadmapError
+from kb.store import write_text
 
 MODELS = ("bundled", "0.5b", "none", "naive")
 SMALL_GGUF = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -65,11 +66,13 @@ def question_sets(paths: Sequence[Path], docs: Path | None = None) -> list[Quest
 
 
 def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path | None, *, docs: Path | None,
-               limit: int | None, embedder: str, models_dir: Path, parallel: bool = False) -> list[AnswerReport]:
+               limit: int | None, embedder: str, models_dir: Path, parallel: bool = False,
+               work_dir: Path | None = None) -> list[AnswerReport]:
     """Build the knowledge bases, then answer everything with each model in its own process.
 
     ``parallel`` runs the processes at the same time: scores are the same (decoding is
-    greedy), timings are not comparable with a run alone.
+    greedy), timings are not comparable with a run alone. ``work_dir`` keeps the knowledge
+    bases and every child's JSON (written after each answer) when given.
     """
     from ingest import build
     from rag.retrieval.embedders import load_embedder
@@ -77,7 +80,9 @@ def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path 
     sets = question_sets(paths, docs)
     if not sets:
         raise RoadmapError("No question set to answer: none of the given files exists.")
-    with tempfile.TemporaryDirectory(prefix="roadmap-answers-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="roadmap-answers-") as scratch:
+        tmp = str(work_dir or scratch)
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         kbs: dict[Path, Path] = {}
         encoder = load_embedder(embedder)
         for qs in sets:
@@ -113,8 +118,11 @@ def run_models(models: Sequence[str], paths: Sequence[Path], out_of_scope: Path 
         return [report_from(json.loads(out.read_text(encoding="utf-8"))) for _, _, out in runs]
 
 
-def answer_with(job: Job, model: str, progress: Callable[[Scored], Any] = lambda s: None) -> AnswerReport:
-    """Child process: every set answered by ``model``, scored; the out-of-scope set over the first knowledge base."""
+def answer_with(job: Job, model: str, progress: Callable[[AnswerReport, Scored], Any] = lambda r, s: None) -> AnswerReport:
+    """Child process: every set answered by ``model``, scored; the out-of-scope set over the first knowledge base.
+
+    ``progress`` sees the report so far after every answer (a run cut short keeps what it answered).
+    """
     from rag.retrieval.embedders import load_embedder
 
     embedder = load_embedder(job.embedder)
@@ -122,16 +130,28 @@ def answer_with(job: Job, model: str, progress: Callable[[Scored], Any] = lambda
     for number, (path, docs, kb) in enumerate(job.sets):
         qs = load_question_set(Path(path))
         ask, label = asker(model, Path(kb), Path(docs), embedder, Path(job.models_dir))
+        report = report or AnswerReport(label)
         first = number == 0 and job.out_of_scope
         outside = load_question_set(Path(job.out_of_scope)).questions[: job.limit] if first else ()
-        part = evaluate(ask, qs.questions[: job.limit], outside, label, progress)
-        if report is None:
-            report = part
-        else:
-            report.in_scope += part.in_scope
-            report.peak_rss_mb = part.peak_rss_mb
+        done = report
+
+        def each(row: Scored) -> None:
+            (done.out_of_scope if not row.kind else done.in_scope).append(row)
+            done.peak_rss_mb = peak_rss_mb()
+            progress(done, row)
+
+        evaluate(ask, interleaved(qs.questions[: job.limit]), outside, label, each)
     assert report is not None
     return report
+
+
+def interleaved(questions: Sequence[Any]) -> list[Any]:
+    """Questions taken kind by kind in turn (fact, list, graph, fact, …), so a run cut short samples every kind."""
+    by_kind: dict[str, list[Any]] = {}
+    for q in questions:
+        by_kind.setdefault(q.kind, []).append(q)
+    queues = list(by_kind.values())
+    return [queue[i] for i in range(max(map(len, queues), default=0)) for queue in queues if i < len(queue)]
 
 
 def asker(model: str, kb: Path, docs: Path, embedder: Any, models_dir: Path) -> tuple[Callable[[str], Any], str]:
@@ -186,12 +206,13 @@ def main(argv: Sequence[str]) -> None:
     job = Job(**{**json.loads(Path(job_file).read_text(encoding="utf-8"))})
     job = replace(job, sets=tuple(tuple(s) for s in job.sets))  # type: ignore[misc]
 
-    def progress(row: Scored) -> None:
+    def progress(report: AnswerReport, row: Scored) -> None:
         print(f"  {model} {row.id} {row.timing.total:5.1f}s facts={row.facts} lists={row.lists} graph={row.graph} "
               f"unsupported={len(row.unsupported)}/{row.judged} declined={row.declined}", file=sys.stderr)
+        write_text(Path(out), json.dumps(asdict(report), ensure_ascii=False))  # atomic: a cut run keeps its rows
 
     report = answer_with(job, model, progress)
-    Path(out).write_text(json.dumps(asdict(report), ensure_ascii=False), encoding="utf-8")
+    write_text(Path(out), json.dumps(asdict(report), ensure_ascii=False))
 
 
 if __name__ == "__main__":

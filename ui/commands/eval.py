@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="with --answers: the untuned sets (for the record) instead of the tuning sets")
     p.add_argument("--out-of-scope", dest="out_of_scope", type=Path, default=None,
                    help="with --answers: the out-of-scope set (default: the one of --untuned or the tuning one; 'none')")
+    p.add_argument("--work-dir", dest="work_dir", type=Path, default=None,
+                   help="with --answers: keep knowledge bases and per-model results (JSON, after every answer) here")
     p.add_argument("--parallel", action="store_true",
                    help="with --answers: run the models at the same time (same scores, timings not comparable)")
     p.add_argument("--docs", type=Path, default=None,
@@ -107,7 +109,7 @@ def answers_command(args: argparse.Namespace, settings: Settings) -> int:
         outside = None if str(args.out_of_scope) == "none" else args.out_of_scope
     reports = run_models(models, [Path(p) for p in args.questions] if args.questions else sets, outside,
                          docs=args.docs, limit=args.limit, embedder=settings.embedder, models_dir=settings.models_dir,
-                         parallel=args.parallel)
+                         parallel=args.parallel, work_dir=args.work_dir)
     kind = "untuned (kept for the record, never tuned on)" if args.untuned else "tuning"
     note = (f"Written by `roadmap eval --answers{' --untuned' if args.untuned else ''}` "
             f"({time.strftime('%Y-%m-%d %H:%M')}): the {kind} question sets, every question answered one by one as "
