@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kb import Roadmap, RoadmapError
-from ui.backend import ChatEvent
+from rag.answering.events import Answer, Done, Event
 from ui.chat import ChatHandler
 from ui.profiles import DB_NAME, KEEP_VERSIONS, CorruptProfileError, Profile, ProfileStore
 from ui.study import StudyHandler
@@ -185,8 +185,8 @@ def test_allowed_names(store: ProfileStore) -> None:
 
 class _Backend:
     def stream(self, question: str, known: Sequence[str] = (), history: Sequence[tuple[str, str]] = ()
-               ) -> Iterator[ChatEvent]:
-        yield ChatEvent("done", text="答案")
+               ) -> Iterator[Event]:
+        yield Done(Answer("答案", (), (), (), ()))
 
 
 def test_the_chat_shows_an_unreadable_store(store: ProfileStore) -> None:
