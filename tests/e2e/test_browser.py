@@ -11,11 +11,9 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import CHROMIUM
 from tests.fixtures.app_server import HOSTILE_QUESTION, build_kb, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT = 60_000  # ms; the first request also warms up jieba and the embedder
 
@@ -35,16 +33,6 @@ def kb_dir(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def url(kb_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serve(kb_dir, tmp_path_factory.mktemp("e2e-profiles")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_browser import ARGS, CHROMIUM, SHOTS, TIMEOUT, ask
+from tests.e2e.conftest import CHROMIUM
+from tests.e2e.test_browser import SHOTS, TIMEOUT, ask
 from tests.fixtures.app_server import build_kb, serve
 
 pytestmark = [
@@ -31,16 +32,6 @@ def url(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     kb_dir = build_kb(corpus_dir, tmp_path_factory.mktemp("e2e-injection"))
     with serve(kb_dir, tmp_path_factory.mktemp("e2e-injection-profiles")) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
