@@ -89,10 +89,15 @@ def check_markdown(context: Context | None) -> str:
 def answer_markdown(text: str) -> str:
     """An answer as shown in the chat: Markdown kept, HTML shown as text, only web and mail links live.
 
+    Only ``&`` and ``<`` are escaped: no tag opens without ``<``, and a ``>`` must stay one, for it
+    starts the key quote's Markdown quote block.
+
     >>> answer_markdown("<b>x</b> [ok](https://a.org) [bad](javascript:alert(1))")
-    '&lt;b&gt;x&lt;/b&gt; [ok](https://a.org) \\\\[bad\\\\](javascript:alert(1))'
+    '&lt;b>x&lt;/b> [ok](https://a.org) \\\\[bad\\\\](javascript:alert(1))'
+    >>> answer_markdown("原文:\\n> 第一行")
+    '原文:\\n> 第一行'
     """
-    return inert_links(html.escape(text, quote=False))
+    return inert_links(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def inert_links(markdown: str) -> str:
