@@ -26,6 +26,8 @@ CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 #: Two spellings are one name, misspelt, when at least this similar (difflib ratio on folded
 #: text): one character in four may differ ("反向传波" for "反向传播").
 TYPO_SIMILARITY = 0.75
+#: A Latin word shorter than this is never taken as a misspelling (one letter off, it is another word).
+MIN_TYPO_LATIN = 5
 #: Names at least this similar (plus 0.5 when one starts the other) are worth suggesting in an
 #: error message; a suggestion is never taken for the name.
 SUGGESTION_SIMILARITY = 0.45
@@ -77,3 +79,14 @@ def similarity(a: str, b: str) -> float:
 def is_typo(word: str, name: str) -> bool:
     """Whether ``word`` is ``name`` misspelt (or spelt the same): similarity ≥ ``TYPO_SIMILARITY``."""
     return similarity(fold(word), fold(name)) >= TYPO_SIMILARITY
+
+
+#: Words that frame a question rather than name its content: the document itself ("路线里提到的…",
+#: "according to the roadmap") and the learning order ("之前", "before", "comes after"). Whether the
+#: documents cover a question never depends on them.
+FRAME_WORDS = frozenset(
+    "路线 路线图 资料 文档 文中 文章 本文 里面 提到 提及 讲到 说到 写到 列出 列举 这份 这篇 "
+    "先学 后学 前置 顺序 "
+    "roadmap roadmaps document documents guide mentioned mention mentions according listed "
+    "before after first then next comes come prerequisite prerequisites order".split()
+)

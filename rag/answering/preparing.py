@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from kb.model import Topic
-from kb.text import QUESTION_WORDS
+from kb.text import FRAME_WORDS, QUESTION_WORDS, fold
 from rag.answering import graph_answer
 from rag.answering.config import AnswerConfig
 from rag.answering.facts import GraphFacts, graph_facts
@@ -43,7 +43,7 @@ class Prepared:
 
 def prepare(
     question: str, *, roadmap: Any, searcher: Searcher, known: Sequence[str] = (), history: History = (),
-    config: AnswerConfig = AnswerConfig(), relevance: Relevance | None = None,
+    config: AnswerConfig = AnswerConfig(), relevance: Relevance | None = None, named: dict[str, float] | None = None,
 ) -> Prepared:
     """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved).
 
@@ -60,7 +60,8 @@ def prepare(
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
     bounds = (relevance or {}).get(lang, (None, None))
-    if not seems_covered(question, lang, topics, result.passages, result.similarity, bounds, config.min_overlap):
+    if not seems_covered(question, lang, topics, result.passages, result.similarity, bounds, config.min_overlap,
+                         (named or {}).get(lang)):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
     asked = graph_answer.classify(question, topics)
@@ -120,42 +121,73 @@ def retrieval_query(question: str, topics: Sequence[Topic]) -> str:
 
 
 def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: Sequence[Passage],
-                  similarity: float | None = None, bounds: Bounds = (None, None), min_overlap: float = 0.5) -> bool:
+                  similarity: float | None = None, bounds: Bounds = (None, None), min_overlap: float = 0.5,
+                  named: float | None = None) -> bool:
     """Whether the documents seem to be about the question.
 
-    The embedder's bounds decide first: a question less similar than ``bounds[0]`` to
-    every passage is unrelated, one at least ``bounds[1]`` similar is related. Between
-    them, it must name a topic or share its words with the passages: a Chinese question
-    most of its content words, an English one (over mostly Chinese documents) one,
-    since its other words are translated there.
+    The embedder's bounds decide first: a question at least ``bounds[1]`` similar to a
+    passage is related; one less similar than ``bounds[0]`` to every passage is
+    unrelated, unless it names a topic and the passages hold all its other words too.
+    Between them, it must name a topic or share its words with the passages: a Chinese
+    question most of its content words, an English one (over mostly Chinese documents)
+    one, since its other words are translated there. An English question naming a
+    topic must also share one of its *other* words with the passages, when it has
+    some, or be at least ``named`` similar: "What do pet pythons eat?" names Python, but
+    nothing else of it is there.
 
     >>> seems_covered("怎样提高睡眠质量？", "zh", [], [], similarity=0.85, bounds=(0.865, None))
     False
+    >>> python = Topic("python", "Python")
+    >>> seems_covered("What do pet pythons eat?", "en", [python], [Passage(1, "a.md", "", "", "Python是编程语言")])
+    False
+    >>> seems_covered("Is Python needed first?", "en", [python], [Passage(1, "a.md", "", "", "先学 Python, it comes first")])
+    True
     """
     low, high = bounds
-    if similarity is not None and low is not None and similarity < low:
-        return False
     if similarity is not None and high is not None and similarity >= high:
         return True
+    words = content_words(question)
+    rest = {w for w in words if not _named_by(w, topics)}
+    text = " ".join(p.text for p in passages).lower()
+    found = {w for w in rest if occurs(w, text)}
+    if similarity is not None and low is not None and similarity < low:
+        return bool(topics) and found == rest
     if topics:
-        return True
-    share = overlap(question, passages)
+        close = similarity is not None and named is not None and similarity >= named
+        return lang == "zh" or not rest or bool(found) or close
+    share = len(found) / len(words) if words else 0.0
     return share > min_overlap if lang == "zh" else share > 0
+
+
+def content_words(question: str) -> set[str]:
+    """The question's content words: question words and words for the document itself left out.
+
+    One-character words count only when there are no others.
+
+    >>> sorted(content_words("路线里提到的主流大模型有哪些？"))
+    ['主流', '模型']
+    """
+    words = set(tokenize(question)) - QUESTION_WORDS - FRAME_WORDS
+    return {w for w in words if len(w) > 1} or words
 
 
 def overlap(question: str, passages: Sequence[Passage]) -> float:
     """Share of the question's content words that occur in the retrieved passages.
 
     Dense scores sit in a narrow band whatever the question, so between the embedder's
-    bounds whether the documents are about it is judged on words. One-character words
-    count only when there are no others.
+    bounds whether the documents are about it is judged on words.
     """
-    words = set(tokenize(question)) - QUESTION_WORDS
-    words = {w for w in words if len(w) > 1} or words
+    words = content_words(question)
     if not words:
         return 0.0
     text = " ".join(p.text for p in passages).lower()
     return sum(occurs(w, text) for w in words) / len(words)
+
+
+def _named_by(word: str, topics: Sequence[Topic]) -> bool:
+    """Whether ``word`` is part of a linked topic's name or alias (or a misspelling of one)."""
+    folded = fold(word)
+    return any(folded in fold(n) or fold(n) in folded for t in topics for n in t.names)
 
 
 def _role_and_content(item: Any) -> tuple[str, str]:

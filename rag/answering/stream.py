@@ -59,7 +59,8 @@ def stream_answer(
     meaning the sentences words leave unattributed (``Embedder.restatement``).
     """
     prepared = prepare(question, roadmap=roadmap, searcher=searcher, known=known, history=history, config=config,
-                       relevance=embedder.relevance if embedder is not None else None)
+                       relevance=embedder.relevance if embedder is not None else None,
+                       named=embedder.named if embedder is not None else None)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
     lead = lead_text(prepared)

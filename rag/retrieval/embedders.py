@@ -60,6 +60,12 @@ class Embedder(Embeddings, ABC):
         return calibration_for(self.name).relevance
 
     @property
+    def named(self) -> dict[str, float]:
+        """Per question language, the least similarity at which a question naming a topic is related
+        although its other words are not in the passages (``rag.retrieval.calibration``)."""
+        return calibration_for(self.name).named
+
+    @property
     def restatement(self) -> dict[str, tuple[float, float]]:
         """Per sentence language, (at least, lead over the runner-up) similarity of the passage sentence an
         answer sentence restates (``rag.answering.citations.Meaning``); empty = not calibrated, not used."""

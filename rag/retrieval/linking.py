@@ -19,7 +19,7 @@ from typing import Protocol
 import jieba
 
 from kb.model import Topic
-from kb.text import CJK_RUN, STOPWORDS, TYPO_SIMILARITY, fold
+from kb.text import CJK_RUN, MIN_TYPO_LATIN, STOPWORDS, TYPO_SIMILARITY, fold
 
 #: Only the start of a very long question is scanned for misspelt topics.
 MAX_QUESTION = 300
@@ -88,8 +88,14 @@ class TopicLinker:
         return exact, list(misspelt.values())[: limit - len(exact)]
 
     def closest(self, word: str) -> Topic | None:
-        """The topic with a name spelt like ``word`` (``kb.text.TYPO_SIMILARITY``), if any."""
+        """The topic with a name spelt like ``word`` (``kb.text.TYPO_SIMILARITY``), if any.
+
+        A Latin word shorter than ``kb.text.MIN_TYPO_LATIN`` letters is never a misspelling:
+        one letter off, it is usually another word ("time" is not "LIME").
+        """
         folded = _fold(word)
+        if folded.isascii() and len(folded) < MIN_TYPO_LATIN:
+            return None
         pairs = _pairs(folded)
         names = {n for p in pairs for n in self.by_pair.get(p, ())}
         best, best_ratio = None, TYPO_SIMILARITY
