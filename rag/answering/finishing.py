@@ -64,10 +64,13 @@ def support_texts(prepared: Prepared) -> list[str]:
 
 
 def completed_list(text: str, prepared: Prepared) -> str:
-    """A sentence naming every item the top passage lists, when a list question's ``text`` misses some."""
+    """A sentence naming every item the top passage lists, when a list question's ``text`` misses some.
+
+    The list is looked for in the passage's whole chunk: the snippet the model saw may cut it short.
+    """
     if not prepared.covered or not prepared.passages or not is_list_question(prepared.question):
         return ""
-    found = best_list(prepared.passages[0].snippet, prepared.question)
+    found = best_list(prepared.passages[0].body, prepared.question)
     if found is None or not missing_items(text, found.items):
         return ""
     return ("\n\n" if text else "") + listing_sentence(found, prepared.passages[0].n, prepared.lang)

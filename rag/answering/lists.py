@@ -12,6 +12,11 @@ the one whose label or line shares most of the question's words.
 ('Deep Learning Specialization', '动手学深度学习')
 >>> missing_items("推荐吴恩达的Deep Learning Specialization。", found.items)
 ['动手学深度学习']
+>>> outline = "- **经典论文**\\n- **必读论文**：\\n   - 《Attention Is All You Need》。\\n   - 《Scaling Laws》。\\n- **主流模型**：GPT"
+>>> best_list(outline, "有哪些必读论文？").items
+('Attention Is All You Need', 'Scaling Laws')
+>>> best_list("- **经典论文与模型**\\n- **主流模型**：GPT系列、LLaMA、T5", "主流大模型有哪些？").items
+('GPT系列', 'LLaMA', 'T5')
 """
 
 from __future__ import annotations
@@ -102,7 +107,7 @@ def blocks(text: str, words: set[str]) -> list[ItemList]:
         label = lines[run[0] - 1] if run[0] > 0 else ""
         heads = tuple(h for h in (item_head(_BULLET.match(lines[i]).group(2)) for i in run) if h)  # type: ignore[union-attr]
         body = "\n".join(lines[i] for i in range(run[0] - (1 if label.strip() else 0), run[-1] + 1))
-        found.append(ItemList(heads, body, _relevance(label, heads, words)))
+        found.append(ItemList(heads, body, _relevance(label, heads, words, introduces(label))))
     return found
 
 
@@ -125,7 +130,7 @@ def series(text: str, words: set[str]) -> list[ItemList]:
                 label = line[: line.find(clause)] + plain[:intro]
                 if not re.search(r"\w", _BULLET.sub(r"\2", label).replace("*", "")):
                     label += above  # a bare bullet is labelled by its parent
-                found.append(ItemList(items, line.strip(), _relevance(label, items, words)))
+                found.append(ItemList(items, line.strip(), _relevance(label, items, words, introduces(label))))
     return found
 
 
@@ -167,9 +172,24 @@ def _clean(item: str) -> str:
     return re.sub(r"(?:等等|等)(?:[\u4e00-\u9fff]{0,6})$", "", item).strip()
 
 
-def _relevance(label: str, items: Sequence[str], words: set[str]) -> int:
-    """Items naming a question word count most (分布式训练的并行方式 → 数据并行、模型并行), then the label."""
-    return 2 * sum(_score(i, words) > 0 for i in items) + min(_score(label, words), 3)
+def introduces(label: str) -> bool:
+    """Whether a line introduces the list below it: it ends with a colon or "如下", or is itself a list
+    item (the list holds its parts).
+
+    >>> introduces("- **必读论文**："), introduces("具体操作步骤如下："), introduces("下面是一段话。")
+    (True, True, False)
+    """
+    bare = label.strip().replace("*", "")
+    return bool(bare) and (bare.endswith(("：", ":", "如下")) or _BULLET.match(label) is not None)
+
+
+def _relevance(label: str, items: Sequence[str], words: set[str], introduced: bool = False) -> int:
+    """Items naming a question word count most (分布式训练的并行方式 → 数据并行、模型并行), then the label;
+    a label that introduces its list counts twice and once more, so the books under "- **必读论文**："
+    beat the list of section names that holds 必读论文 itself."""
+    label_score = min(_score(label, words), 3)
+    bonus = 2 * label_score + 1 if introduced and label_score else label_score
+    return 2 * sum(_score(i, words) > 0 for i in items) + bonus
 
 
 def _score(text: str, words: set[str]) -> int:

@@ -51,9 +51,13 @@ class Quote:
 
 
 def key_quote(question: str, top: Citation) -> Quote | None:
-    """The sentence or list of ``top`` that answers ``question`` best (None for an empty passage)."""
-    found = best_list(top.snippet, question) if is_list_question(question) else None
-    text = found.text if found is not None else best_sentence(question, top.snippet)
+    """The sentence or list of ``top`` that answers ``question`` best (None for an empty passage).
+
+    It is looked for in the passage's whole chunk (``Passage.body``), so a list the snippet cut short
+    is quoted whole.
+    """
+    found = best_list(top.body, question) if is_list_question(question) else None
+    text = found.text if found is not None else best_sentence(question, top.body)
     if not text:
         return None
     return Quote(text, top.n, top.document, top.lines)

@@ -41,6 +41,12 @@ class Passage:
         """The whole chunk text, prefixed by its heading path (the snippet when there is no chunk)."""
         return self.chunk.prefixed_text if self.chunk is not None else self.snippet
 
+    @property
+    def body(self) -> str:
+        """The whole chunk text without its heading path (the snippet when there is no chunk): where a
+        list the snippet cuts short is found whole."""
+        return self.chunk.text if self.chunk is not None else self.snippet
+
     def citation(self) -> dict[str, Any]:
         """The stable JSON form of a cited passage: n, document, heading, lines, snippet."""
         return {"n": self.n, "document": self.document, "heading": self.heading, "lines": self.lines,
