@@ -130,7 +130,7 @@ def series(text: str, words: set[str]) -> list[ItemList]:
                 label = line[: line.find(clause)] + plain[:intro]
                 if not re.search(r"\w", _BULLET.sub(r"\2", label).replace("*", "")):
                     label += above  # a bare bullet is labelled by its parent
-                found.append(ItemList(items, line.strip(), _relevance(label, items, words, introduces(label))))
+                found.append(ItemList(items, line.strip(), _relevance(label, items, words, introduces(label, item=False))))
     return found
 
 
@@ -172,15 +172,17 @@ def _clean(item: str) -> str:
     return re.sub(r"(?:等等|等)(?:[\u4e00-\u9fff]{0,6})$", "", item).strip()
 
 
-def introduces(label: str) -> bool:
-    """Whether a line introduces the list below it: it ends with a colon or "如下", or is itself a list
-    item (the list holds its parts).
+def introduces(label: str, item: bool = True) -> bool:
+    """Whether a label introduces the list after it: it ends with a colon or "如下", or (for the
+    line above a block, ``item``) is itself a list item, the block holding its parts.
 
     >>> introduces("- **必读论文**："), introduces("具体操作步骤如下："), introduces("下面是一段话。")
     (True, True, False)
+    >>> introduces("- **卷积操作**：提取局部特征，如", item=False)
+    False
     """
     bare = label.strip().replace("*", "")
-    return bool(bare) and (bare.endswith(("：", ":", "如下")) or _BULLET.match(label) is not None)
+    return bool(bare) and (bare.endswith(("：", ":", "如下")) or (item and _BULLET.match(label) is not None))
 
 
 def _relevance(label: str, items: Sequence[str], words: set[str], introduced: bool = False) -> int:
