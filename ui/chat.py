@@ -129,7 +129,8 @@ class ChatHandler:
                     last = time.monotonic()
             elif isinstance(event, Done):
                 quote = event.answer.quote
-                text = event.answer.text + (f"\n\n{quote.block()}" if quote is not None else "")
+                text = event.answer.text + removed_note(event.answer.unsupported)
+                text += f"\n\n{quote.block()}" if quote is not None else ""
                 cited = {c.n for c in event.answer.sources}
         yield self._answer_view(messages, question, text, context, cited)
 
@@ -152,3 +153,15 @@ class ChatHandler:
 
 def _turn(question: str, answer: str) -> list[dict[str, Any]]:
     return [{"role": "user", "content": md_text(question)}, {"role": "assistant", "content": answer}]
+
+
+def removed_note(unsupported: tuple[str, ...]) -> str:
+    """The line saying how many generated sentences were removed for want of support ("" for none).
+
+    >>> removed_note(("它由Hinton提出。",)).strip()
+    '_已删去 1 句资料中找不到依据的话 · 1 unsupported sentence removed_'
+    """
+    n = len(unsupported)
+    if not n:
+        return ""
+    return f"\n\n_已删去 {n} 句资料中找不到依据的话 · {n} unsupported sentence{'s' if n > 1 else ''} removed_"

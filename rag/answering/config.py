@@ -28,3 +28,8 @@ class AnswerConfig:
     """Passages quoted by the extractive answer (``llm="none"``)."""
     quote_chars: int = 160
     """Longest quote from one passage in an extractive answer."""
+    mark_unsupported: bool = False
+    """Keep generated sentences without support, marked "（资料中未找到依据）", instead of removing them."""
+    model_after_graph: bool = False
+    """After the graph answered a question about the learning order, also ask the model what the passages
+    say about its topics (off: the graph's answer and the key quote say it, verbatim)."""

@@ -4,22 +4,26 @@ against what the model was given, the list of the top passage completed, the key
 
 from __future__ import annotations
 
+import re
+
 from rag.answering.citations import Encoder, attribute, cite, only_not_covered, without_stray_refusal
 from rag.answering.events import Answer
-from rag.answering.extractive import graph_note
+from rag.answering.extractive import extractive_lines, graph_note
 from rag.answering.grounding import ground
 from rag.answering.lists import best_list, is_list_question, listing_sentence, missing_items
 from rag.answering.preparing import Prepared
 from rag.answering.quote import key_quote
 
 
-def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True) -> tuple[Answer, str]:
+def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True,
+           remove: bool = True) -> tuple[Answer, str]:
     """The ``Answer`` for generated ``text``, and what was added after it (still to be streamed).
 
     Sentences the model left uncited get the marker of the passage they repeat
     (``attribute``); a refusal tacked onto a cited answer is dropped. With ``checked``
     (a model wrote ``text``), every sentence is checked against the passages and graph
-    facts the model saw (``ground``): unsupported ones are marked and listed. A bare
+    facts the model saw (``ground``): unsupported ones are removed (marked, without
+    ``remove``) and listed in ``Answer.unsupported``. A bare
     refusal after the graph's answer to a graph question is dropped. A model that
     refused although the graph knows the topics gets the graph's facts added; a list
     question whose top passage lists more items than the text names gets them all, cited.
@@ -33,8 +37,11 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     if prepared.covered:
         text = attribute(without_stray_refusal(text), prepared.passages, encoder)
         if checked:
-            grounded = ground(text, support_texts(prepared), prepared.lang, encoder)
+            grounded = ground(text, support_texts(prepared), prepared.lang, encoder,
+                              question=prepared.question, remove=remove)
             text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
+            if unsupported and not lead and not _says_something(text):
+                text = "".join(extractive_lines(prepared, 1)).strip()  # every sentence went: quote instead
     note = graph_note(prepared) if checked and prepared.topics and not lead and only_not_covered(text) else ""
     listed = completed_list(lead + text, prepared)
     top = prepared.passages[0] if prepared.covered and prepared.passages else None
@@ -50,6 +57,15 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
         judged=judged,
     )
     return answer, note + listed
+
+
+def _says_something(text: str) -> bool:
+    """Whether ``text`` still holds a word once markers and punctuation are gone.
+
+    >>> _says_something("[1]。"), _says_something("LoRA冻结权重[1]。")
+    (False, True)
+    """
+    return any(ch.isalpha() for ch in re.sub(r"\[\d+\]", "", text))
 
 
 def lead_text(prepared: Prepared) -> str:

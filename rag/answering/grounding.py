@@ -7,16 +7,21 @@ A sentence is **supported** when
 2. its wording is there: most of its character pairs (Chinese) or of its technical
    terms (English) occur in one given text, or, with an ``Encoder``, it restates one
    of their sentences by meaning (the embedder's calibrated ``restatement`` bounds).
+   Words it repeats from the question are left out of that share (a sentence may
+   restate what was asked); a sentence that only repeats the question is not supported.
 
-Anything else is unsupported: marked in the text (``MARK``) and listed apart, so a
-learner sees at once what no document says.
+Anything else is unsupported: **removed** from the text (or, with ``remove=False``,
+marked with ``MARK``) and listed apart, so what a learner reads is what the documents
+say. Sentences that only talk about citations ("来源编号：[1]") are dropped unjudged.
 
 >>> texts = ["知识蒸馏可以将大模型的知识迁移到小模型中。"]
 >>> g = ground("知识蒸馏可以把大模型的知识迁移到小模型中[1]。它由Hinton在2015年提出[1]。", texts)
 >>> g.unsupported
 ('它由Hinton在2015年提出[1]。',)
 >>> print(g.text)
-知识蒸馏可以把大模型的知识迁移到小模型中[1]。它由Hinton在2015年提出[1]。（资料中未找到依据）
+知识蒸馏可以把大模型的知识迁移到小模型中[1]。
+>>> print(ground("它由Hinton在2015年提出。", texts, remove=False).text)
+它由Hinton在2015年提出。（资料中未找到依据）
 """
 
 from __future__ import annotations
@@ -48,6 +53,12 @@ _NUMBER = re.compile(r"(?<![A-Za-z_])\d+(?:[.,]\d+)*%?")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.·][A-Za-z0-9]+)*")
 _TITLE = re.compile(r"《([^》]{2,60})》|“([^”]{3,60})”|\"([^\"]{3,60})\"")
 _ENUMERATOR = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)、])\s+")
+#: A "sentence" that is only a list number ("2.") left by the sentence splitter.
+_BARE_ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)、]?\s*$")
+#: Words of a sentence that only talks about its citations ("这些内容来自[2]和[3]。", "Source: [1]").
+_CITATION_TALK = re.compile(
+    r"^(?:[\s:：,，、.。和与及]|这些|以上|上述|内容|信息|资料|来源|编号|来自|出自|分别|参见|见|为|是"
+    r"|sources?|see|from|passages?|and|the|these|this|is|are)*$", re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
     "a an the and or of to in on for with by as at is are be was were it its this that these those from "
     "which what how can into such also more most than their they you your i we our not no it's there "
@@ -59,36 +70,59 @@ _FUNCTION_WORDS = frozenset(
 class Grounded:
     """An answer text after the check."""
 
-    text: str  #: the text, unsupported sentences marked
+    text: str  #: the text, unsupported sentences removed (or marked)
     unsupported: tuple[str, ...]  #: the sentences no given text supports, as generated
     sentences: int  #: sentences judged (too-short ones and "not covered" statements left out)
 
 
-def ground(text: str, texts: Sequence[str], lang: str = "zh", encoder: Encoder | None = None) -> Grounded:
-    """Check every sentence of ``text`` against ``texts`` (passages and graph facts); mark the unsupported."""
-    support = Support(texts, encoder)
+def ground(text: str, texts: Sequence[str], lang: str = "zh", encoder: Encoder | None = None, *,
+           question: str = "", remove: bool = True) -> Grounded:
+    """Check every sentence of ``text`` against ``texts`` (passages and graph facts); remove (or, without
+    ``remove``, mark) the unsupported ones. Words from ``question`` may be repeated freely."""
+    support = Support(texts, encoder, question)
     out, last, judged, unsupported = [], 0, 0, []
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
+        if citation_talk(sentence):
+            out.append(text[last : match.start()])
+            last = match.end()
+            continue
         if not judgeable(sentence):
             continue
         judged += 1
         if support.holds(sentence):
             continue
         unsupported.append(sentence.strip())
-        out.append(text[last : match.end()] + MARK.get(lang, MARK["en"]))
+        kept = text[last : match.start()] if remove else text[last : match.end()] + MARK.get(lang, MARK["en"])
+        out.append(kept)
         last = match.end()
-    return Grounded("".join(out) + text[last:], tuple(unsupported), judged)
+    return Grounded(_tidy("".join(out) + text[last:]), tuple(unsupported), judged)
+
+
+def citation_talk(sentence: str) -> bool:
+    """Whether a sentence only talks about its citations (it claims nothing; it is dropped).
+
+    >>> citation_talk("这些内容来自[2]和[3]。"), citation_talk("来源编号：[1]"), citation_talk("LoRA冻结权重[1]。")
+    (True, True, False)
+    """
+    bare = _bare(sentence)
+    return bool(_MARKER.search(sentence)) and _CITATION_TALK.match(bare) is not None
+
+
+def _tidy(text: str) -> str:
+    """Blank lines and spaces left where sentences were removed, collapsed."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def judgeable(sentence: str) -> bool:
     """Whether a sentence says enough to be checked (not a bare marker, a label or "not covered").
 
-    >>> judgeable("[1]"), judgeable("资料中没有涉及这个问题。"), judgeable("量化能减小模型。")
-    (False, False, True)
+    >>> judgeable("[1]"), judgeable("资料中没有涉及这个问题。"), judgeable("量化能减小模型。"), judgeable("2.")
+    (False, False, True, False)
     """
     bare = _bare(sentence)
-    if says_not_covered(bare):
+    if says_not_covered(bare) or _BARE_ENUMERATOR.match(bare):
         return False
     return len(_CJK.findall(bare)) >= MIN_CJK or len(_LATIN.findall(bare)) >= MIN_WORDS or bool(specifics(bare))
 
@@ -96,8 +130,10 @@ def judgeable(sentence: str) -> bool:
 class Support:
     """The texts a sentence may rest on, prepared once per answer."""
 
-    def __init__(self, texts: Sequence[str], encoder: Encoder | None = None) -> None:
+    def __init__(self, texts: Sequence[str], encoder: Encoder | None = None, question: str = "") -> None:
         self.texts = [fold(t) for t in texts if t.strip()]
+        self.asked = _pairs(fold(question))
+        self.asked_terms = _terms(fold(question))
         self.joined = "\n".join(self.texts)
         self.pairs = [_pairs(t) for t in self.texts]
         self.encoder = encoder
@@ -116,9 +152,9 @@ class Support:
         if not self.texts:
             return False
         if _CJK.search(bare):
-            own = _pairs(fold(bare))
+            own = _pairs(fold(bare)) - self.asked
             return bool(own) and max(len(own & p) / len(own) for p in self.pairs) >= PAIR_SHARE
-        terms = _terms(bare)
+        terms = _terms(bare) - self.asked_terms
         if not terms:
             return False
         return max(sum(occurs(w, t) for w in terms) / len(terms) for t in self.texts) >= TERM_SHARE

@@ -140,7 +140,7 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: S
     >>> python = Topic("python", "Python")
     >>> seems_covered("What do pet pythons eat?", "en", [python], [Passage(1, "a.md", "", "", "Python是编程语言")])
     False
-    >>> seems_covered("Is Python needed first?", "en", [python], [Passage(1, "a.md", "", "", "先学 Python, it comes first")])
+    >>> seems_covered("Do I need Python for numpy?", "en", [python], [Passage(1, "a.md", "", "", "先学 Python 和 numpy")])
     True
     """
     low, high = bounds

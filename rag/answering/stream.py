@@ -68,8 +68,9 @@ def stream_answer(
         yield Token(lead)  # the graph's answer: deterministic, shown before any model runs
     if not prepared.covered:
         pieces: Iterable[str] = [not_covered_text(prepared.lang)]
-    elif llm is None:
-        pieces = extractive_lines(prepared, config.extractive_passages, config.quote_chars)
+    elif llm is None or (prepared.graph is not None and not config.model_after_graph):
+        # No model: the extractive answer; after the graph's own answer, nothing (the key quote follows).
+        pieces = extractive_lines(prepared, config.extractive_passages, config.quote_chars) if llm is None else []
     else:
         pieces = answer_chain(llm, config.prompt_budget).stream(prepared)
     parts = []
@@ -78,7 +79,7 @@ def stream_answer(
             parts.append(piece)
             yield Token(piece)
     answer, added = finish("".join(parts).strip(), prepared, embedder if llm is not None else None,
-                           checked=llm is not None)
+                           checked=llm is not None, remove=not config.mark_unsupported)
     if added:  # the graph's facts after a refusal, a completed list
         yield Token(added)
     yield Done(answer)

@@ -159,7 +159,7 @@ def test_without_markers_the_top_passage_is_the_fallback_but_not_for_not_covered
 
 
 def test_llm_answer_sources_are_the_cited_passages(assistant: Assistant) -> None:
-    answer = collect(run(assistant, "学习多头注意力之前要掌握什么？", llm=chat("先学 自注意力机制 [2] 。")))
+    answer = collect(run(assistant, "学习多头注意力之前要掌握什么？", llm=chat("先学 自注意力机制 [2] 。"), config=AnswerConfig(model_after_graph=True)))
     passages = collect(run(assistant, "学习多头注意力之前要掌握什么？")).sources
     assert [c.n for c in answer.sources] == [2]
     context = run(assistant, "学习多头注意力之前要掌握什么？")[0]
@@ -175,7 +175,7 @@ def test_an_uncited_sentence_repeating_a_passage_gets_its_marker(assistant: Assi
     events = run(assistant, question, llm=chat(f"{sentence}。天气不错。"))  # no marker
     streamed = "".join(e.text for e in events if isinstance(e, Token))
     answer = collect(events)
-    assert "[2]" not in streamed and answer.text == f"{sentence}[2]。天气不错。（资料中未找到依据）"
+    assert "[2]" not in streamed and answer.text == f"{sentence}[2]。"  # the unsupported sentence is removed
     assert answer.unsupported == ("天气不错。",) and answer.judged == 2
     assert [c.n for c in answer.sources] == [2]
 
@@ -246,9 +246,10 @@ def test_follow_up_history_reaches_the_model(assistant: Assistant) -> None:
 
 
 def test_context_comes_first_before_the_model_runs_then_tokens_then_done(assistant: Assistant) -> None:
-    llm = chat("先学 自注意力机制 [2] ，再学 多头注意力 [3] 。")
+    sentence = run(assistant, "学习多头注意力之前要掌握什么？")[0].sources[0].snippet.split("。")[0]
+    llm = chat(f"{sentence} [1] 。")  # supported, so the text streamed is the text kept
     events = stream_answer("学习多头注意力之前要掌握什么？", roadmap=assistant.roadmap,
-                           searcher=assistant.searcher, embedder=None, llm=llm)
+                           searcher=assistant.searcher, embedder=None, llm=llm, config=AnswerConfig(model_after_graph=True))
     first = next(events)
     assert isinstance(first, Context) and first.sources and not llm.prompts
     assert [t.id for t in first.linked_topics] == ["multi-head-attention"]
@@ -256,6 +257,13 @@ def test_context_comes_first_before_the_model_runs_then_tokens_then_done(assista
     tokens = [e for e in rest if isinstance(e, Token)]
     assert len(tokens) > 3 and isinstance(rest[-1], Done) and all(isinstance(e, Token) for e in rest[:-1])
     assert rest[-1].answer.text == "".join(t.text for t in tokens).strip()
+
+
+def test_by_default_the_graph_answers_a_graph_question_without_the_model(assistant: Assistant) -> None:
+    llm = chat("多头注意力很重要[1]。")
+    answer = collect(run(assistant, "学习多头注意力之前要掌握什么？", llm=llm))
+    assert not llm.prompts and answer.graph_answer and answer.text == answer.graph_answer
+    assert answer.quote is not None and not answer.unsupported
 
 
 def test_extractive_answer_cites_passages_and_states_graph_facts(assistant: Assistant) -> None:
@@ -345,8 +353,8 @@ def test_a_model_refusing_a_question_the_graph_answers_gets_the_graph_facts_appe
 def test_a_smaller_budget_sends_fewer_passages(assistant: Assistant) -> None:
     question = "学习多头注意力之前要掌握什么？"
     wide, narrow = chat("甲 [1]"), chat("乙 [1]")
-    collect(run(assistant, question, llm=wide))
-    collect(run(assistant, question, llm=narrow, config=AnswerConfig(prompt_budget=260)))
+    collect(run(assistant, question, llm=wide, config=AnswerConfig(model_after_graph=True)))
+    collect(run(assistant, question, llm=narrow, config=AnswerConfig(prompt_budget=260, model_after_graph=True)))
     assert human_text(wide.prompts[0]).count("\n[") > human_text(narrow.prompts[0]).count("\n[") >= 1
 
 
@@ -443,7 +451,7 @@ def test_a_graph_question_opens_with_the_graph_answer_and_drops_a_refusal_after_
 
 def test_after_a_graph_answer_the_model_is_asked_about_the_topics_and_a_list_question_gets_a_list_reminder(assistant: Assistant) -> None:
     llm = chat("自注意力机制让每个位置关注其他位置[1]。", "量化把权重从FP16压到INT4[1]。")
-    collect(run(assistant, "学完自注意力机制之后学什么？", llm=llm))
+    collect(run(assistant, "学完自注意力机制之后学什么？", llm=llm, config=AnswerConfig(model_after_graph=True)))
     collect(run(assistant, "量化有哪些好处？", llm=llm))
     graph_prompt, list_prompt = human_text(llm.prompts[0]), human_text(llm.prompts[1])
     assert "资料中关于「自注意力机制」说了什么？" in graph_prompt and "不要谈顺序" in graph_prompt

@@ -104,8 +104,26 @@ def test_sentences_are_supported_only_by_what_the_passages_say(texts: list[str],
 
 
 def test_unsupported_sentences_are_marked_in_the_answer_language() -> None:
-    assert ground("它诞生于1999年。", PASSAGES_ZH, "zh").text.endswith(MARK["zh"])
-    assert ground("It was made in 1999 by Bob.", PASSAGES_EN, "en").text.endswith(MARK["en"])
+    assert ground("它诞生于1999年。", PASSAGES_ZH, "zh", remove=False).text.endswith(MARK["zh"])
+    assert ground("It was made in 1999 by Bob.", PASSAGES_EN, "en", remove=False).text.endswith(MARK["en"])
+
+
+def test_unsupported_sentences_are_removed_and_listed_by_default() -> None:
+    grounded = ground(f"{PASSAGES_ZH[0]}[1]它诞生于1999年[1]。", PASSAGES_ZH, "zh")
+    assert "1999" not in grounded.text and grounded.text.startswith(PASSAGES_ZH[0][:6])
+    assert grounded.unsupported == ("它诞生于1999年[1]。",) and grounded.sentences == 2
+
+
+def test_a_sentence_may_repeat_the_question_but_not_only_repeat_it() -> None:
+    passages = ["第4周目标：能用框架搭一个两层网络。"]
+    question = "第4周的目标是什么？"
+    assert not ground("第4周的目标是能用框架搭一个两层网络。", passages, question=question).unsupported
+    assert ground("第4周的目标是什么呢，目标是什么。", passages, question=question).unsupported
+
+
+def test_sentences_only_about_citations_are_dropped_unjudged() -> None:
+    grounded = ground(f"{PASSAGES_ZH[0]}[1]这些内容来自[1]和[2]。", PASSAGES_ZH, "zh")
+    assert "来自" not in grounded.text and grounded.sentences == 1 and not grounded.unsupported
     assert ground("资料中没有涉及这个问题。", PASSAGES_ZH).sentences == 0  # a refusal is not judged
 
 

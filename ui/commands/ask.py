@@ -80,7 +80,7 @@ def done_lines(answer: Answer) -> list[str]:
     """After the streamed text: the sentences no document supports, the key quote, the cited passages."""
     lines = []
     if answer.unsupported:
-        lines += ["", "Not found in the documents (marked 资料中未找到依据):", *(f"  - {s}" for s in answer.unsupported)]
+        lines += ["", "Removed, not found in the documents (资料中未找到依据):", *(f"  - {s}" for s in answer.unsupported)]
     if answer.quote is not None:
         lines += ["", answer.quote.block()]
     if answer.sources:
