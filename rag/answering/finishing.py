@@ -74,9 +74,10 @@ def lead_text(prepared: Prepared) -> str:
 
 
 def support_texts(prepared: Prepared) -> list[str]:
-    """What the model was given to answer from: the passages, the graph facts and the graph's answer."""
+    """What the model was given to answer from: the passages (each under the heading it is shown with),
+    the graph facts and the graph's answer."""
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
-    return [c.snippet for c in prepared.passages] + facts + ([prepared.graph.sentence] if prepared.graph else [])
+    return [f"{c.label}\n{c.snippet}" for c in prepared.passages] + facts + ([prepared.graph.sentence] if prepared.graph else [])
 
 
 def completed_list(text: str, prepared: Prepared) -> str:
