@@ -1,10 +1,11 @@
-"""How an answer is put together: passages, prompt size, follow-ups, the coverage gate, the extractive mode.
+"""How an answer is put together: passages, prompt size, follow-ups, the coverage gate, the extractive mode,
+the citation margins.
 
 ``AnswerConfig`` is to answering what ``rag.retrieval.search.SearchConfig`` is to search:
 one frozen dataclass of knobs, defaults measured with ``roadmap eval --answers``.
 
->>> AnswerConfig().k, AnswerConfig(k=3).prompt_budget
-(4, 500)
+>>> AnswerConfig().k, AnswerConfig(k=3).prompt_budget, AnswerConfig().wrong_margin
+(4, 500, 0.2)
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class AnswerConfig:
     """Passages quoted by the extractive answer (``llm="none"``)."""
     quote_chars: int = 160
     """Longest quote from one passage in an extractive answer."""
+    attribution_share: float = 0.5
+    """A sentence gets a passage's marker when at least this share of it (character pairs, or terms) is in the passage."""
+    wrong_margin: float = 0.2
+    """A sentence's markers are replaced when their passages hold this much less of it than the best passage."""

@@ -5,6 +5,7 @@ against what the model was given, the list of the top passage completed, the key
 from __future__ import annotations
 
 from rag.answering.citations import Encoder, attribute, cite, only_not_covered, without_stray_refusal
+from rag.answering.config import AnswerConfig
 from rag.answering.events import Answer
 from rag.answering.extractive import graph_note
 from rag.answering.grounding import ground
@@ -13,11 +14,12 @@ from rag.answering.preparing import Prepared
 from rag.answering.quote import key_quote
 
 
-def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True) -> tuple[Answer, str]:
+def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True,
+           config: AnswerConfig = AnswerConfig()) -> tuple[Answer, str]:
     """The ``Answer`` for generated ``text``, and what was added after it (still to be streamed).
 
     Sentences the model left uncited get the marker of the passage they repeat
-    (``attribute``); a refusal tacked onto a cited answer is dropped. With ``checked``
+    (``attribute``, with ``config``'s margins); a refusal tacked onto a cited answer is dropped. With ``checked``
     (a model wrote ``text``), every sentence is checked against the passages and graph
     facts the model saw (``ground``): unsupported ones are marked and listed. A bare
     refusal after the graph's answer to a graph question is dropped. A model that
@@ -31,7 +33,7 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     unsupported: tuple[str, ...] = ()
     judged = 0
     if prepared.covered:
-        text = attribute(without_stray_refusal(text), prepared.passages, encoder)
+        text = attribute(without_stray_refusal(text), prepared.passages, encoder, config)
         if checked:
             grounded = ground(text, support_texts(prepared), prepared.lang, encoder)
             text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
