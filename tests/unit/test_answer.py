@@ -17,8 +17,11 @@ from pydantic import Field
 from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
+from kb.text import LIST_QUESTION_WORDS, QUESTION_WORDS
 from rag.answering.events import Answer, Context, Done, Token, collect
-from rag.answering.preparing import prepare
+from rag.answering import lists
+from rag.answering.lists import best_list, question_words
+from rag.answering.preparing import overlap, prepare
 from rag.answering.stream import prompt_messages, stream_answer
 from rag.answering.citations import Citation, attribute, cite, cited_numbers, sentence_shares
 from rag.answering.assistant import Assistant
@@ -489,3 +492,21 @@ def test_answer_config_margins_decide_the_markers(assistant: Assistant) -> None:
     assert attribute(wrong, passages) == "自注意力让每个位置关注整个序列 [2]。"
     assert attribute(wrong, passages, config=AnswerConfig(wrong_margin=1.01)) == wrong  # no margin is that wide
 
+
+
+@pytest.mark.parametrize("word", sorted(QUESTION_WORDS))
+def test_the_coverage_gate_ignores_every_question_word_list_words_included(word: str) -> None:
+    assert overlap(f"{word}？", [Passage(1, "a.md", "", "", f"{word}。")]) == 0.0
+
+
+@pytest.mark.parametrize("word", sorted(LIST_QUESTION_WORDS))
+def test_the_list_picker_ignores_the_list_question_words_of_kb_text(word: str) -> None:
+    assert question_words(f"{word}？") == set()
+    text = f"- **{word}**：一\n- **{word}的**：二\n\n课程：\n- **甲**\n- **乙**"
+    assert best_list(text, f"{word}课程有哪些？").items == ("甲", "乙")  # the list the content word labels
+
+
+def test_lists_keep_no_question_word_set_of_their_own() -> None:
+    assert LIST_QUESTION_WORDS <= QUESTION_WORDS
+    own = [name for name, value in vars(lists).items() if isinstance(value, frozenset) and value is not LIST_QUESTION_WORDS]
+    assert not own
