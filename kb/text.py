@@ -42,8 +42,11 @@ STOPWORDS = frozenset(
     "by as at into than then there their my me your our list name tell give mention mentioned "
     "document documents article roadmap".split()
 )
+#: Words of list questions ("有哪几种", "推荐", "常见") besides ``STOPWORDS``: they name no content,
+#: so they neither pick one of a passage's lists nor say whether documents cover a question.
+LIST_QUESTION_WORDS = frozenset("哪几 几种 几个 推荐 常见 常用 主要 具体 基本".split())
 #: Words every question has (besides ``STOPWORDS``): they say nothing about whether documents cover it.
-QUESTION_WORDS = frozenset(
+QUESTION_WORDS = LIST_QUESTION_WORDS | frozenset(
     "怎么 怎样 如何 什么 哪些 哪个 为什么 是否 可以 需要 应该 学习 掌握 之前 之后 之间 区别 一下 介绍 请问 "
     "what how why which when where should learn does work between difference explain tell "
     "like today good best make use used way ways get started need important main help".split()

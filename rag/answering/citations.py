@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from kb.text import CJK as _CJK
 from rag.retrieval.lexical import occurs
+from rag.answering.config import AnswerConfig
 from rag.answering.prompting import NOT_COVERED, question_language
 from rag.retrieval.passages import Passage
 from rag.retrieval.snippets import split_sentences
@@ -98,10 +99,6 @@ def not_covered_text(lang: str) -> str:
     return NOT_COVERED[lang] + ("。" if lang == "zh" else ".")
 
 
-#: A sentence gets a marker when at least this share of its character pairs occur in one passage.
-ATTRIBUTION_SHARE = 0.5
-#: A marker is wrong when its passage holds this much less of the sentence than the best passage.
-WRONG_MARGIN = 0.2
 #: A sentence: text up to its end mark, with any markers written after the mark ("…。[2]").
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + ")*", re.MULTILINE)
 
@@ -118,14 +115,15 @@ class Encoder(Protocol):
     def embed_query_vector(self, text: str) -> Any: ...  # (dim,), normalised
 
 
-def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None = None) -> str:
+def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None = None,
+              config: AnswerConfig = AnswerConfig()) -> str:
     """``text`` with each sentence's ``[n]`` markers checked against the passages it repeats.
 
     Small models often state a passage's content and forget its marker, or cite the
     wrong number. A sentence repeats the passage holding most of its character pairs
-    (letters, digits and CJK, case folded) when that is at least ``ATTRIBUTION_SHARE``.
+    (letters, digits and CJK, case folded) when that is at least ``config.attribution_share``.
     Such a sentence without a marker gets that passage's; one whose markers all point
-    at passages holding ``WRONG_MARGIN`` less of it gets them replaced. Sentences
+    at passages holding ``config.wrong_margin`` less of it gets them replaced. Sentences
     saying "not covered", too short to judge, or repeating no passage are left alone.
     English sentences over Chinese passages are judged by their technical terms
     (``sentence_shares``). With an ``encoder``, a sentence the words leave undecided
@@ -143,9 +141,10 @@ def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None =
     meaning = Meaning(encoder, passages) if encoder is not None else None
     for match in _SENTENCE.finditer(text):
         sentence = match.group(0)
-        shares = {} if says_not_covered(sentence) else _shares(_MARKER.sub("", sentence), passages, meaning)
+        bare = _MARKER.sub("", sentence)
+        shares = {} if says_not_covered(sentence) else _shares(bare, passages, meaning, config.attribution_share)
         best = max(shares, key=lambda n: (shares[n], -n)) if shares else 0
-        if not shares or shares[best] < ATTRIBUTION_SHARE:
+        if not shares or shares[best] < config.attribution_share:
             continue
         cited = [int(x) for m in _MARKER.finditer(sentence) for x in re.split(r"[,，、]", m.group(1))]
         if not cited:
@@ -153,7 +152,7 @@ def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None =
             gap = "" if _CJK.search(body) else " "  # Chinese text has no space before a marker
             out.append(text[last : match.start() + len(body)] + f"{gap}[{best}]")
             last = match.start() + len(body)
-        elif max(shares.get(n, 0.0) for n in cited) <= shares[best] - WRONG_MARGIN:
+        elif max(shares.get(n, 0.0) for n in cited) <= shares[best] - config.wrong_margin:
             first = _MARKER.search(sentence)
             assert first is not None
             rest = re.sub(r"[ \t]*" + _MARKER.pattern, "", sentence[first.end() :])
@@ -163,10 +162,10 @@ def attribute(text: str, passages: Sequence[Citation], encoder: Encoder | None =
     return "".join(out) + text[last:]
 
 
-def _shares(sentence: str, passages: Sequence[Citation], meaning: Meaning | None) -> dict[int, float]:
-    """``sentence_shares``, or the ``meaning`` verdict when the words leave the sentence undecided."""
+def _shares(sentence: str, passages: Sequence[Citation], meaning: Meaning | None, least: float) -> dict[int, float]:
+    """``sentence_shares``, or the ``meaning`` verdict when the words leave the sentence undecided (below ``least``)."""
     shares = sentence_shares(sentence, passages)
-    if meaning is not None and max(shares.values(), default=0.0) < ATTRIBUTION_SHARE:
+    if meaning is not None and max(shares.values(), default=0.0) < least:
         return meaning.shares(sentence) or shares
     return shares
 

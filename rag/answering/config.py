@@ -1,10 +1,11 @@
-"""How an answer is put together: passages, prompt size, follow-ups, the coverage gate, the extractive mode.
+"""How an answer is put together: passages, prompt size, follow-ups, the coverage gate, the extractive mode,
+the citation margins.
 
 ``AnswerConfig`` is to answering what ``rag.retrieval.search.SearchConfig`` is to search:
 one frozen dataclass of knobs, defaults measured with ``roadmap eval --answers``.
 
->>> AnswerConfig().k, AnswerConfig(k=3).prompt_budget
-(4, 500)
+>>> AnswerConfig().k, AnswerConfig(k=3).prompt_budget, AnswerConfig().wrong_margin
+(4, 500, 0.2)
 """
 
 from __future__ import annotations
@@ -33,3 +34,7 @@ class AnswerConfig:
     model_after_graph: bool = False
     """After the graph answered a question about the learning order, also ask the model what the passages
     say about its topics (off: the graph's answer and the key quote say it, verbatim)."""
+    attribution_share: float = 0.5
+    """A sentence gets a passage's marker when at least this share of it (character pairs, or terms) is in the passage."""
+    wrong_margin: float = 0.2
+    """A sentence's markers are replaced when their passages hold this much less of it than the best passage."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from rag.answering.citations import Encoder, attribute, cite, only_not_covered, without_stray_refusal
+from rag.answering.config import AnswerConfig
 from rag.answering.events import Answer
 from rag.answering.extractive import extractive_lines, graph_note
 from rag.answering.grounding import ground
@@ -16,14 +17,14 @@ from rag.answering.quote import key_quote
 
 
 def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checked: bool = True,
-           remove: bool = True) -> tuple[Answer, str]:
+           config: AnswerConfig = AnswerConfig()) -> tuple[Answer, str]:
     """The ``Answer`` for generated ``text``, and what was added after it (still to be streamed).
 
     Sentences the model left uncited get the marker of the passage they repeat
-    (``attribute``); a refusal tacked onto a cited answer is dropped. With ``checked``
+    (``attribute``, with ``config``'s margins); a refusal tacked onto a cited answer is dropped. With ``checked``
     (a model wrote ``text``), every sentence is checked against the passages and graph
-    facts the model saw (``ground``): unsupported ones are removed (marked, without
-    ``remove``) and listed in ``Answer.unsupported``. A bare
+    facts the model saw (``ground``): unsupported ones are removed (marked, with
+    ``config.mark_unsupported``) and listed in ``Answer.unsupported``. A bare
     refusal after the graph's answer to a graph question is dropped. A model that
     refused although the graph knows the topics gets the graph's facts added; a list
     question whose top passage lists more items than the text names gets them all, cited.
@@ -35,10 +36,10 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     unsupported: tuple[str, ...] = ()
     judged = 0
     if prepared.covered:
-        text = attribute(without_stray_refusal(text), prepared.passages, encoder)
+        text = attribute(without_stray_refusal(text), prepared.passages, encoder, config)
         if checked:
             grounded = ground(text, support_texts(prepared), prepared.lang, encoder,
-                              question=prepared.question, remove=remove)
+                              question=prepared.question, remove=not config.mark_unsupported)
             text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
             if unsupported and not lead and not _says_something(text):
                 text = "".join(extractive_lines(prepared, 1)).strip()  # every sentence went: quote instead

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kb.text import LIST_QUESTION_WORDS
 from rag.retrieval.lexical import occurs, tokenize
 
 #: Words of list questions ("which", "what are", "有哪些", "步骤" …).
@@ -47,7 +48,6 @@ _INTRO = re.compile(r"：|:|包括|包含|例如|比如|诸如|如")
 _LEADING_VERB = re.compile(r"^(?:掌握|学习|使用|研究|关注|了解|熟悉|参与|阅读|采用|探索|尝试|理解|用)")
 _SEPARATOR = re.compile(r"、|以及|及|和|与|或")
 _CLAUSE = re.compile(r"[。；;！？!?，,]")
-_QUESTION_WORDS = frozenset("哪些 哪几 几种 几个 什么 有 推荐 常见 常用 主要 具体 基本 可以 需要 应该 the a of what which are".split())
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,14 @@ def best_list(text: str, question: str) -> ItemList | None:
 
 
 def question_words(question: str) -> set[str]:
-    """The question's content words (two characters or more, question words left out)."""
-    return {w for w in tokenize(question) if len(w) > 1 and w not in _QUESTION_WORDS}
+    """The question's content words: two characters or more, ``kb.text.STOPWORDS`` and ``LIST_QUESTION_WORDS`` left out.
+
+    The other ``QUESTION_WORDS`` (学习, 掌握, 之前 …) count here: list labels use them ("学习资源").
+
+    >>> sorted(question_words("有哪些推荐的Python课程？")), sorted(question_words("常见的正则化方法有哪些？"))
+    (['python', '课程'], ['方法', '正则'])
+    """
+    return {w for w in tokenize(question) if len(w) > 1 and w not in LIST_QUESTION_WORDS}
 
 
 def blocks(text: str, words: set[str]) -> list[ItemList]:

@@ -4,7 +4,7 @@ retrieved and numbered, topics linked, graph facts, and whether the documents co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,7 +18,6 @@ from rag.answering.facts import GraphFacts, graph_facts
 from rag.answering.prompting import question_language
 from rag.retrieval.calibration import Bounds
 from rag.retrieval.lexical import occurs, tokenize
-from rag.retrieval.linking import Linked
 from rag.retrieval.passages import Passage
 from rag.retrieval.search import Searcher
 
@@ -31,7 +30,7 @@ class Prepared:
     """A question with everything gathered for answering it."""
 
     question: str  #: the question as asked
-    query: str  #: the retrieval query (the question plus follow-up topics)
+    query: str  #: the question as searched (plus the topics of an earlier turn, for a follow-up)
     lang: str  #: "zh" or "en", the language to answer in
     topics: tuple[Topic, ...]  #: linked topics
     facts: GraphFacts  #: graph facts for the linked topics
@@ -47,16 +46,14 @@ def prepare(
 ) -> Prepared:
     """Resolve follow-ups, retrieve, link topics and gather graph facts (no model involved).
 
-    The question's topics are linked once, by the searcher's linker (built once per roadmap),
-    and handed to the search. A question about the learning order of its linked topics
-    (``graph_answer.classify``) gets the graph's answer as well.
+    One search links the question's topics (by the searcher's linker, built once per roadmap)
+    and retrieves; a follow-up naming no topic takes those of the latest of the last
+    ``config.follow_up_turns`` user turns naming any. A question about the learning order of
+    its linked topics (``graph_answer.classify``) gets the graph's answer as well.
     """
     turns = tuple(history_pairs(history))
-    linked = searcher.link(question)
-    earlier = follow_up_topics(searcher.link, linked, turns, config.follow_up_turns)
-    query = retrieval_query(question, earlier)
-    result = searcher.search(query, config.k, linked=(earlier, []) if earlier else linked)
-    topics = tuple({t.id: t for t in [*result.topics, *earlier]}.values())
+    result = searcher.search(question, config.k, earlier=[user for user, _ in turns[-config.follow_up_turns:]])
+    query, topics = result.query, tuple(result.topics)
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
     bounds = (relevance or {}).get(lang, (None, None))
@@ -89,35 +86,6 @@ def history_pairs(history: History) -> Iterator[tuple[str, str]]:
             user = None
     if user is not None:
         yield user, ""
-
-
-def follow_up_topics(link: Callable[[str], Linked], linked: Linked, turns: Sequence[tuple[str, str]],
-                     max_turns: int = 3) -> list[Topic]:
-    """Topics of the latest earlier user turn naming any, when the question itself (``linked``) names none.
-
-    "那它之后学什么？" after a question about LoRA resolves to LoRA.
-
-    >>> lora = Topic("lora", "LoRA")
-    >>> link = lambda text: ([lora], []) if "LoRA" in text else ([], [])
-    >>> [t.id for t in follow_up_topics(link, ([], []), [("什么是LoRA？", "…"), ("好的", "…")])]
-    ['lora']
-    """
-    if not turns or any(linked):
-        return []
-    for user, _ in reversed(turns[-max_turns:]):
-        mentioned, misspelt = link(user)
-        if mentioned or misspelt:
-            return mentioned + misspelt
-    return []
-
-
-def retrieval_query(question: str, topics: Sequence[Topic]) -> str:
-    """The question, followed by the names of the follow-up topics it refers to.
-
-    >>> retrieval_query("那它之后学什么？", [Topic("lora", "LoRA")])
-    '那它之后学什么？ LoRA'
-    """
-    return " ".join([question.strip(), *(t.name for t in topics)])
 
 
 def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: Sequence[Passage],

@@ -79,7 +79,7 @@ def stream_answer(
             parts.append(piece)
             yield Token(piece)
     answer, added = finish("".join(parts).strip(), prepared, embedder if llm is not None else None,
-                           checked=llm is not None, remove=not config.mark_unsupported)
+                           checked=llm is not None, config=config)
     if added:  # the graph's facts after a refusal, a completed list
         yield Token(added)
     yield Done(answer)

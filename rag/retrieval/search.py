@@ -3,7 +3,9 @@
 One query runs these steps, each a small function:
 
 1. clean the question (empty → error; very long → truncated with a notice);
-2. link the topics it mentions through the knowledge graph (names, aliases, typos);
+2. link the topics it mentions through the knowledge graph (names, aliases, typos),
+   once, by the linker built with the searcher; a follow-up naming none ("那它之后学什么？")
+   takes the topics of the latest earlier question naming any, and their names join the query;
 3. rank chunks twice: dense (FAISS, best window of each chunk) and lexical (BM25
    over jieba tokens, the linked topics' names added, so "quantization" also
    searches 量化技术);
@@ -100,22 +102,23 @@ class Searcher:
         self.specificity = topic_specificity([c.topics for c in index.chunks])
 
     def search(self, question: str, k: int = 5, config: SearchConfig | None = None,
-               linked: Linked | None = None) -> SearchResult:
-        """The ``k`` best chunks for ``question``, with the topics it mentions.
+               earlier: Sequence[str] = ()) -> SearchResult:
+        """The ``k`` best chunks for ``question``, with the topics it is about.
 
-        ``linked`` gives the question's topics when the caller has linked them already
-        (``self.link``); otherwise the search links them. Raises ``RoadmapError`` for an
-        empty question or a ``k`` below 1.
+        ``earlier`` holds the user's earlier questions, oldest first: when ``question``
+        names no topic, the topics of the latest earlier one naming any are its topics
+        (all weighed as mentions) and their names are added to the searched query
+        (``follow_up_query``). Raises ``RoadmapError`` for an empty question or a ``k`` below 1.
         """
         config = config or self.config
         if k < 1:
             raise RoadmapError(f"k must be at least 1, got {k}.")
         query, notices = clean_query(question, config.max_query_chars)
-        if not config.link_topics or self.linker is None:
-            linked = None
-        elif linked is None:
-            linked = self.linker.link_split(query)
-        mentioned, misspelt = linked or ([], [])
+        mentioned, misspelt = self._link(query, config)
+        earlier_topics = [] if mentioned or misspelt else self._earlier_topics(earlier, config)
+        if earlier_topics:
+            query, notices = clean_query(follow_up_query(question, earlier_topics), config.max_query_chars)
+            mentioned, misspelt = earlier_topics, []
         topics = mentioned + misspelt
         tokens = query_tokens(query, self.lexical.chinese)
         tokens = expand(tokens, topics, self.lexical.chinese) if config.expand_query else tokens
@@ -131,11 +134,19 @@ class Searcher:
                          for rank, row in enumerate(top, 1))
         return SearchResult(query, passages, topics, notices, similarity)
 
-    def link(self, question: str) -> Linked:
-        """The topics ``question`` (as it would be searched) is about: (mentioned by name or alias, misspelt)."""
-        if self.linker is None:
+    def _link(self, query: str, config: SearchConfig) -> Linked:
+        """The topics a cleaned query is about: (mentioned by name or alias, misspelt); none when linking is off."""
+        if not config.link_topics or self.linker is None:
             return [], []
-        return self.linker.link_split(clean_query(question, self.config.max_query_chars)[0])
+        return self.linker.link_split(query)
+
+    def _earlier_topics(self, earlier: Sequence[str], config: SearchConfig) -> list[Topic]:
+        """The topics of the latest of the ``earlier`` questions that names any (none: empty)."""
+        for text in reversed(earlier):
+            mentioned, misspelt = self._link(clean_query(text, config.max_query_chars)[0], config)
+            if mentioned or misspelt:
+                return mentioned + misspelt
+        return []
 
     def with_config(self, **changes: object) -> Searcher:
         """A searcher sharing the loaded indexes, with some settings changed."""
@@ -210,6 +221,15 @@ def clean_query(question: str, max_chars: int) -> tuple[str, list[str]]:
             notices.append(f"The question was {length} characters long; only its first {max_chars} were searched.")
             log.warning(notices[-1])
     return " ".join(question.split()), notices
+
+
+def follow_up_query(question: str, topics: Sequence[Topic]) -> str:
+    """A follow-up question, followed by the names of the earlier topics it refers to.
+
+    >>> follow_up_query("那它之后学什么？", [Topic("lora", "LoRA")])
+    '那它之后学什么？ LoRA'
+    """
+    return " ".join([question.strip(), *(t.name for t in topics)])
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60) -> dict[int, float]:

@@ -17,12 +17,16 @@ from pydantic import Field
 from kb import Roadmap
 from kb.errors import RoadmapError, UnknownTopicError
 from kb.model import Topic
+from kb.text import LIST_QUESTION_WORDS, QUESTION_WORDS
 from rag.answering.events import Answer, Context, Done, Token, collect
-from rag.answering.preparing import prepare
+from rag.answering import lists
+from rag.answering.lists import best_list, question_words
+from rag.answering.preparing import overlap, prepare
 from rag.answering.stream import prompt_messages, stream_answer
-from rag.answering.citations import ATTRIBUTION_SHARE, Citation, attribute, cite, cited_numbers, sentence_shares
+from rag.answering.citations import Citation, attribute, cite, cited_numbers, sentence_shares
 from rag.answering.assistant import Assistant
 from rag.retrieval.index import load_index
+from rag.retrieval.linking import TopicLinker
 from rag.answering.config import AnswerConfig
 from rag.answering.prompting import DATA_CLOSE, DATA_OPEN, build_messages, estimate_tokens
 from rag.retrieval.passages import Passage
@@ -425,7 +429,7 @@ def test_passages_keep_their_lines_in_the_prompt_without_markdown_noise() -> Non
 
 def test_chinese_paraphrases_are_attributed_by_meaning_within_the_encoders_bounds() -> None:
     sentence = "保护隐私的办法是加噪声以及让数据留在本地训练。"  # few character pairs in common with passage 1
-    assert max(sentence_shares(sentence, PRIVACY).values()) < ATTRIBUTION_SHARE
+    assert max(sentence_shares(sentence, PRIVACY).values()) < AnswerConfig().attribution_share
     assert attribute(sentence, PRIVACY, meaning_encoder(sentence, (0.97, 0.90))) == sentence[:-1] + "[1]。"
     assert attribute(sentence, PRIVACY, meaning_encoder(sentence, (0.92, 0.85))) == sentence  # under 0.94
     uncalibrated = meaning_encoder(sentence, (0.97, 0.90))
@@ -458,3 +462,59 @@ def test_after_a_graph_answer_the_model_is_asked_about_the_topics_and_a_list_que
     assert "在知识图谱中" not in graph_prompt  # the model is not given the order to restate
     assert "逐项写出" in list_prompt
     assert llm.prompts[0][0] == llm.prompts[1][0]  # one byte-identical system message first: llama.cpp reuses it
+
+
+# --- one road: one search per question, the linker built once, config passed down ---------------
+
+
+def test_preparing_searches_and_links_once_with_the_linker_built_once(
+        assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    searcher = assistant.searcher.with_config()
+    assert searcher.linker is not None
+    linked: list[str] = []
+    entered: list[str] = []  # the Searcher methods the question goes through
+    link_split = searcher.linker.link_split
+    monkeypatch.setattr(searcher.linker, "link_split", lambda text: linked.append(text) or link_split(text))
+    for name in [n for n in vars(Searcher) if not n.startswith("_") and callable(vars(Searcher)[n])]:
+        method = vars(Searcher)[name]
+        monkeypatch.setattr(Searcher, name, lambda *a, _n=name, _m=method, **kw: entered.append(_n) or _m(*a, **kw))
+    monkeypatch.setattr(TopicLinker, "__init__", lambda *a: pytest.fail("a linker was built per question"))
+    prepare("多头注意力是怎么工作的？", roadmap=assistant.roadmap, searcher=searcher, history=[("量化是什么？", "")])
+    assert entered == ["search"] and linked == ["多头注意力是怎么工作的？"]
+    linked.clear()
+    follow_up = prepare("那它之后学什么？", roadmap=assistant.roadmap, searcher=searcher,
+                        history=[("量化是什么？", ""), ("好的", "")])
+    assert [t.id for t in follow_up.topics] == ["quantization"]
+    assert linked == ["那它之后学什么？", "好的", "量化是什么？"]  # the question once, then earlier turns newest first
+
+
+def test_answer_config_margins_decide_the_markers(assistant: Assistant) -> None:
+    question = "多头注意力和自注意力有什么关系？"
+    sentence = run(assistant, question)[0].sources[1].snippet.split("。")[0]
+    strict = AnswerConfig(attribution_share=1.01)  # no sentence can repeat more than all of itself
+    assert collect(run(assistant, question, llm=chat(f"{sentence}。"))).text.startswith(f"{sentence}[2]。")
+    assert collect(run(assistant, question, llm=chat(f"{sentence}。"), config=strict)).text.startswith(f"{sentence}。")
+    passages = (Citation(1, "a.md", "量化", "1-2", "量化能减小模型体积。"),
+                Citation(2, "b.md", "注意力", "5-6", "自注意力让每个位置关注整个序列。"))
+    wrong = "自注意力让每个位置关注整个序列 [1]。"
+    assert attribute(wrong, passages) == "自注意力让每个位置关注整个序列 [2]。"
+    assert attribute(wrong, passages, config=AnswerConfig(wrong_margin=1.01)) == wrong  # no margin is that wide
+
+
+
+@pytest.mark.parametrize("word", sorted(QUESTION_WORDS))
+def test_the_coverage_gate_ignores_every_question_word_list_words_included(word: str) -> None:
+    assert overlap(f"{word}？", [Passage(1, "a.md", "", "", f"{word}。")]) == 0.0
+
+
+@pytest.mark.parametrize("word", sorted(LIST_QUESTION_WORDS))
+def test_the_list_picker_ignores_the_list_question_words_of_kb_text(word: str) -> None:
+    assert question_words(f"{word}？") == set()
+    text = f"- **{word}**：一\n- **{word}的**：二\n\n课程：\n- **甲**\n- **乙**"
+    assert best_list(text, f"{word}课程有哪些？").items == ("甲", "乙")  # the list the content word labels
+
+
+def test_lists_keep_no_question_word_set_of_their_own() -> None:
+    assert LIST_QUESTION_WORDS <= QUESTION_WORDS
+    own = [name for name, value in vars(lists).items() if isinstance(value, frozenset) and value is not LIST_QUESTION_WORDS]
+    assert not own

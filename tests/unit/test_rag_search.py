@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langchain_core.documents import Document
@@ -13,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from kb.errors import RoadmapError
 from rag.answering.assistant import Assistant
 from rag.retrieval.index import load_index
+from rag.retrieval.linking import TopicLinker
 from rag.retrieval.retriever import RoadmapRetriever
 from rag.retrieval.search import SearchConfig, Searcher, clean_query, reciprocal_rank_fusion
 from tests.fixtures.rag_fakes import CHUNKS, TOPICS, FakeRoadmap, HashingEmbedder, write_kb
@@ -153,3 +155,51 @@ def test_empty_knowledge_base_finds_nothing(tmp_path: Path) -> None:
     embedder = HashingEmbedder()
     searcher = Searcher(load_index(write_kb(tmp_path, [], embedder), embedder))
     assert searcher.search("量化").documents == []
+
+
+# --- one entry per question: the search links its topics itself, once -----------------------------
+
+
+class CountingLinker:
+    """A linker that counts what it is asked to link."""
+
+    def __init__(self, linker: TopicLinker) -> None:
+        self.linker, self.asked = linker, []
+
+    def link_split(self, text: str) -> Any:
+        self.asked.append(text)
+        return self.linker.link_split(text)
+
+
+def counting(searcher: Searcher) -> tuple[Searcher, CountingLinker]:
+    counted = searcher.with_config()
+    assert searcher.linker is not None
+    counted.linker = linker = CountingLinker(searcher.linker)  # type: ignore[assignment]
+    return counted, linker
+
+
+def test_a_search_links_the_question_once(searcher: Searcher) -> None:
+    counted, linker = counting(searcher)
+    result = counted.search("多头注意力怎么学？", k=2, earlier=["量化是什么？"])
+    assert linker.asked == ["多头注意力怎么学？"]  # a question naming a topic ignores the earlier ones
+    assert [t.id for t in result.topics] == ["multi-head-attention"]
+
+
+@pytest.mark.parametrize("earlier", [["量化是什么？", "好的"], ["检索增强生成呢？", "量化是什么？", "嗯"]])
+def test_a_follow_up_takes_the_topics_of_the_latest_earlier_question_naming_any(
+        searcher: Searcher, earlier: list[str]) -> None:
+    counted, linker = counting(searcher)
+    result = counted.search("那它之后学什么？", k=1, earlier=earlier)
+    assert [t.id for t in result.topics] == ["quantization"]
+    assert result.query == "那它之后学什么？ 量化" and result.passages[0].chunk == CHUNKS[3]
+    assert linker.asked == ["那它之后学什么？", earlier[-1], "量化是什么？"]  # newest first, stops at a match
+
+
+def test_without_topic_linking_a_follow_up_stays_as_asked(searcher: Searcher) -> None:
+    counted, linker = counting(searcher)
+    result = counted.search("那它之后学什么？", k=1, config=SearchConfig(link_topics=False), earlier=["量化是什么？"])
+    assert result.topics == [] and result.query == "那它之后学什么？" and linker.asked == []
+
+
+def test_the_searcher_has_no_separate_linking_entry(searcher: Searcher) -> None:
+    assert not hasattr(searcher, "link")  # linking is part of the one search call
