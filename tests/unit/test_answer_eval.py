@@ -107,10 +107,10 @@ def test_the_untuned_sets_hold_facts_lists_and_graph_questions_and_new_out_of_sc
     kinds = [q.kind for q in questions]
     assert len(questions) >= 55 and {"fact", "list", "graph"} <= set(kinds)
     assert all(q.items for q in questions if q.kind == "list")
-    tuning = {q.question for q in load_question_set(EVAL_DATA / "corpus.json").questions}
+    tuning = {q.question for p in SETS["tuning"][0] for q in load_question_set(p).questions}
     assert not tuning & {q.question for q in questions}
     new = load_question_set(outside).questions
-    assert len(new) >= 24 and not {q.question for q in new} & {q.question for q in load_question_set(OUT_OF_SCOPE).questions}
+    assert len(new) >= 24 and not {q.question for q in new} & {q.question for q in load_question_set(SETS["tuning"][1]).questions}
 
 
 def test_a_missed_target_fails_the_report() -> None:
