@@ -20,7 +20,7 @@ ingested in memory (no embedder), and every figure is computed on the resulting 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,14 +261,17 @@ def _study_path(rm: Roadmap, goal: str) -> list[tuple[str, Any]]:
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "roadmaps"
+#: Roadmaps written on 2026-12-02 and first run as the measurement (split "fresh"); never tuned on.
+FRESH = PROJECT_ROOT / "tests" / "fixtures" / "fresh"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"
 
 
-def run(fixtures_root: Path = FIXTURES, corpus_dir: Path | None = None,
+def run(fixtures_root: Path | Sequence[Path] = FIXTURES, corpus_dir: Path | None = None,
         corpus_gold: Path = CORPUS_GOLD) -> list[Score]:
-    """Scores of every fixture under ``fixtures_root`` and, when ``corpus_dir`` is given, of the corpus."""
-    fixtures = load_fixtures(fixtures_root)
+    """Scores of every fixture under ``fixtures_root`` (one folder or several) and, when ``corpus_dir`` is given, of the corpus."""
+    roots = [fixtures_root] if isinstance(fixtures_root, Path) else list(fixtures_root)
+    fixtures = [f for root in roots for f in load_fixtures(root)]
     if corpus_dir is not None:
         fixtures.append(corpus_fixture(corpus_dir, corpus_gold))
     return [evaluate(f) for f in fixtures]

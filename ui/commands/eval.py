@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--base-url", dest="base_url", default=None, help="with --answers and --llm openai")
     p.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions of each set")
     p.add_argument("--graph", action="store_true", help="score graph extraction on the gold fixtures and the corpus")
-    p.add_argument("--fixtures", type=Path, default=None, help="with --graph: folder of fixtures with gold.json")
+    p.add_argument("--fixtures", type=Path, action="append", default=None,
+                   help="with --graph: folder of fixtures with gold.json (repeatable; default: tests/fixtures/roadmaps and fresh)")
     p.add_argument("--corpus", type=Path, default=None, help="with --graph: corpus folder (env ROADMAP_CORPUS)")
     p.add_argument("--models", default=None,
                    help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all); "

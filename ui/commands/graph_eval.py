@@ -21,14 +21,15 @@ PREAMBLE = "# Graph extraction: evaluation\n"
 
 def graph_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """Score every fixture (and the corpus when its folder exists), print and write the report."""
-    from evals.graph import FIXTURES, REPORT, run
+    from evals.graph import FIXTURES, FRESH, REPORT, run
     from evals.graph_report import to_markdown, write_report
 
-    fixtures = args.fixtures or FIXTURES
-    if not fixtures.is_dir():
-        raise RoadmapError(f"No fixture folder at {fixtures}: pass --fixtures DIR (folders with a gold.json).")
+    roots = args.fixtures or [FIXTURES, FRESH]
+    for fixtures in roots:
+        if not fixtures.is_dir():
+            raise RoadmapError(f"No fixture folder at {fixtures}: pass --fixtures DIR (folders with a gold.json).")
     corpus = args.corpus or Path(os.environ.get("ROADMAP_CORPUS", FIXTURES.parents[3] / "shared" / "corpus"))
-    scores = run(fixtures, corpus if corpus.is_dir() else None)
+    scores = run(roots, corpus if corpus.is_dir() else None)
     note = (f"Measured by `roadmap eval --graph` on {time.strftime('%Y-%m-%d %H:%M')} "
             f"(load average {os.getloadavg()[0]:.1f}); corpus: {'included' if corpus.is_dir() else 'not found'}.")
     markdown = to_markdown(scores, note)
