@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from rag.answering.preparing import Prepared
+from rag.retrieval.snippets import without_instructions
 
 _MARKUP = re.compile(r"(^|\s)(#{1,6}|-{3,}|>)(?=\s)")
 _BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
@@ -19,7 +20,7 @@ def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 1
     quoted = prepared.passages[:passages]
     if quoted:
         lines.append("资料要点：" if zh else "From the documents:")
-        lines.extend(f"- {_shorten(plain_text(c.snippet), quote_chars)} [{c.n}]" for c in quoted)
+        lines.extend(f"- {_shorten(plain_text(without_instructions(c.snippet)), quote_chars)} [{c.n}]" for c in quoted)
     return [line + "\n" for line in lines]
 
 

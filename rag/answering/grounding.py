@@ -34,7 +34,7 @@ from typing import Any
 
 from rag.answering.citations import Encoder, says_not_covered
 from rag.retrieval.lexical import occurs
-from rag.retrieval.snippets import split_sentences
+from rag.retrieval.snippets import split_sentences, without_instructions
 
 #: Appended to an unsupported sentence, per answer language.
 MARK = {"zh": "（资料中未找到依据）", "en": " (not found in the documents)"}
@@ -81,7 +81,7 @@ def ground(text: str, texts: Sequence[str], lang: str = "zh", encoder: Encoder |
            question: str = "", remove: bool = True) -> Grounded:
     """Check every sentence of ``text`` against ``texts`` (passages and graph facts); remove (or, without
     ``remove``, mark) the unsupported ones. Words from ``question`` may be repeated freely."""
-    support = Support(texts, encoder, question)
+    support = Support([without_instructions(t) for t in texts], encoder, question)  # an injected order is no support
     text = without_citation_phrases(text)
     out, last, judged, unsupported = [], 0, 0, []
     for match in _SENTENCE.finditer(text):

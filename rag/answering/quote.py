@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rag.answering.lists import _score, best_list, is_list_question, question_words
 from rag.answering.citations import Citation
-from rag.retrieval.snippets import split_sentences
+from rag.retrieval.snippets import split_sentences, without_instructions
 
 #: A quoted sentence longer than this is cut (with "…"); a list is quoted whole.
 QUOTE_CHARS = 240
@@ -56,8 +56,9 @@ def key_quote(question: str, top: Citation) -> Quote | None:
     It is looked for in the passage's whole chunk (``Passage.body``), so a list the snippet cut short
     is quoted whole.
     """
-    found = best_list(top.body, question) if is_list_question(question) else None
-    text = found.text if found is not None else best_sentence(question, top.body)
+    body = without_instructions(top.body)  # an instruction injected into the document is never the quote
+    found = best_list(body, question) if is_list_question(question) else None
+    text = found.text if found is not None else best_sentence(question, body)
     if not text:
         return None
     return Quote(text, top.n, top.document, top.lines)
