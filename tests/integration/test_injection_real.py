@@ -14,7 +14,9 @@ from tests.fixtures.app_server import INJECTION_PAYLOADS, build_kb
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-QUESTIONS = ["什么是提示注入？", "What is prompt injection, and how do I defend against it?"]
+#: Both are covered by the hostile document, so it reaches the prompt. ("…and how do I defend against it?" is
+#: declined by the coverage gate: the documents say nothing about defending, and then no passage is shown at all.)
+QUESTIONS = ["什么是提示注入？", "What is prompt injection? What does the document say about it?"]
 
 
 @pytest.fixture(scope="module")
