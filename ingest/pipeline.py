@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ingest.chunks import chunk_document
 from ingest.clean import clean_lines
+from ingest.outline import markup_outline
 from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
@@ -59,7 +60,7 @@ def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
 
 def analyse(docs: list[RawDocument]) -> Analysis:
     """Derive topics, edges and chunks from decoded documents."""
-    parsed = {d.name: parse_sections(clean_lines(d.text, d.body_start_line)) for d in docs}
+    parsed = {d.name: parse_sections(markup_outline(clean_lines(d.text, d.body_start_line))) for d in docs}
     titles = {d.name: document_title(d, parsed[d.name]) for d in docs}
     per_doc = [document_topics(d.name, parsed[d.name], i) for i, d in enumerate(docs)]
     arrows = {dt.name: _mermaid_candidates(dt) for dt in per_doc}

@@ -226,14 +226,18 @@ def _item_label(text: str) -> tuple[str, str, bool]:
     (('数学', '线性代数', True), ('Python 编程', '变量、函数', False), ('Jupyter', '', False))
     >>> _item_label("[一篇文章](https://x.y)"), _item_label("熟练掌握Python，尤其是NumPy。")
     (('', '', False), ('', '', False))
+    >>> _item_label("NumPy：数组运算和广播。"), _item_label("Embeddings: turning text into vectors.")
+    (('NumPy', '数组运算和广播。', False), ('Embeddings', 'turning text into vectors.', False))
     """
     if bold := BOLD_LABEL.match(text):
         return clean_title(bold.group(1)) + bold.group(2), bold.group(3).strip(), True
-    if LINK_ITEM.match(text) or INSTRUCTION.match(text) or text.endswith(("。", "！", "!")):
+    if LINK_ITEM.match(text) or INSTRUCTION.match(text):
         return "", "", False
     label, rest = _split_label(text)
     if label and is_name_like(label) and "http" not in label:
-        return label, rest, False
+        return label, rest, False  # "Python：会写脚本。" names Python; its description may be a sentence
+    if text.endswith(("。", "！", "!")):
+        return "", "", False
     if is_name_like(text):
         return text.strip().rstrip("。.;；"), "", False
     return "", "", False

@@ -94,3 +94,16 @@ def test_chunks_are_small_and_located(fixture_docs: Path, name: str) -> None:
         assert chunk.document == name and chunk.start_line <= chunk.end_line
         assert len(chunk.text) <= 900 or "```" in chunk.text
     assert len({c.id for c in a.chunks}) == len(a.chunks)
+
+
+@pytest.mark.parametrize(("name", "first", "later", "aside"), [
+    ("outline-plain-zh.txt", "Python", "卷积网络", "作业"),
+    ("outline-plain-en.txt", "Python basics", "Streaming answers", "Exercise"),
+])
+def test_a_plain_text_outline_has_parts_points_and_their_order(name: str, first: str, later: str, aside: str) -> None:
+    """No Markdown: parts are ordinal lines (第一部分：… / Part 1: …), points numbered lines ((1) 1） ①)."""
+    a = analysed(Path(__file__).parents[1] / "fixtures" / "outlines", name)
+    assert {first, later} <= names(a) and aside not in names(a)
+    ids = {t.name: t.id for t in a.topics.values()}
+    graph = __import__("networkx").DiGraph((e.source, e.target) for e in a.edges if e.source != e.target)
+    assert __import__("networkx").has_path(graph, ids[first], ids[later])  # an earlier part's point comes first

@@ -1,0 +1,75 @@
+"""Plain-text outlines: the structure a document without Markdown writes with ordinals alone.
+
+A roadmap typed in a notepad marks its parts with ordinal lines ("一、编程基础", "第二部分：数学",
+"Part 3: Serving"), its points with numbered lines ("（1）Python：…", "2) NumPy", "③ Git") and its
+asides with bracket labels ("【练习】"). When a document has no Markdown heading at all and at least
+two such part lines, they become headings and the points numbered list items, so the rest of
+ingest reads it like any Markdown roadmap. Line numbers are kept; a Markdown document is left as is.
+
+>>> lines = [Line(1, "入门提纲"), Line(2, ""), Line(3, "一、编程"), Line(4, "（1）Python：会写脚本。"),
+...          Line(5, "【练习】"), Line(6, "二、数学"), Line(7, "2) 线性代数")]
+>>> [l.text for l in markup_outline(lines)]
+['# 入门提纲', '', '## 一、编程', '1. Python：会写脚本。', '### 练习', '## 二、数学', '2. 线性代数']
+>>> [l.text for l in markup_outline([Line(1, "# 标题"), Line(2, "一、编程"), Line(3, "二、数学")])]
+['# 标题', '一、编程', '二、数学']
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.clean import Line
+
+_CN = "一二三四五六七八九十"
+#: A line opening a part: a Chinese ordinal with 、, 第N部分/章/阶段…, or Part/Chapter/Stage/… N.
+PART = re.compile(
+    rf"^(?:[{_CN}]{{1,3}}\s*[、．.]|第[{_CN}\d]{{1,3}}\s*[部分章节阶段篇课讲周月]+\s*[：:、.．]?"
+    r"|(?:part|chapter|stage|phase|step|module|unit|week|month)\s+\d{1,2}\s*[:：.．-]?)\s*\S",
+    re.IGNORECASE,
+)
+#: A numbered point: （1） (1) 1） 1) or a circled number, then its text.
+POINT = re.compile(r"^\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})[）)]|([\u2460-\u2473]))\s*(\S.*)$")
+#: A bracketed aside label on its own line: 【练习】, [Exercise].
+ASIDE = re.compile(r"^\s*[【\[]([^】\]]{1,12})[】\]]\s*$")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+MAX_PART_CHARS = 40  #: a part line longer than this is a sentence that starts with an ordinal
+SENTENCE_END = ("。", "！", "？", ".", "!", "?", "；", ";")
+
+
+def is_part(text: str) -> bool:
+    """Whether ``text`` is a part line of a plain outline.
+
+    >>> is_part("三、深度学习与 Transformer"), is_part("Part 2: Models"), is_part("第一部分 基础")
+    (True, True, True)
+    >>> is_part("一、先装好环境，再开始写代码，这一步最容易被跳过。"), is_part("Python：列表和字典")
+    (False, False)
+    """
+    text = text.strip()
+    return bool(PART.match(text)) and len(text) <= MAX_PART_CHARS and not text.endswith(SENTENCE_END)
+
+
+def markup_outline(lines: list[Line]) -> list[Line]:
+    """``lines`` with a plain outline's parts as ``##`` headings, its points as ``N.`` items, its asides
+    as ``###`` headings and its first short line as the ``#`` title; unchanged for a Markdown document
+    or one with fewer than two part lines."""
+    if any(MARKDOWN_HEADING.match(text) for _, text in lines) or sum(is_part(t) for _, t in lines) < 2:
+        return lines
+    first = next((i for i, (_, text) in enumerate(lines) if text.strip()), None)
+    out = []
+    for i, (number, text) in enumerate(lines):
+        out.append(Line(number, _markup(text, title=i == first)))
+    return out
+
+
+def _markup(text: str, *, title: bool) -> str:
+    if is_part(text):
+        return "## " + text.strip()
+    if point := POINT.match(text):
+        ordinal = point.group(1) or point.group(2) or str(ord(point.group(3)) - 0x2460 + 1)
+        return f"{int(ordinal)}. {point.group(4)}"
+    if aside := ASIDE.match(text):
+        return "### " + aside.group(1).strip()
+    stripped = text.strip()
+    if title and len(stripped) <= MAX_PART_CHARS and not stripped.endswith(SENTENCE_END):
+        return "# " + stripped
+    return text
