@@ -1,6 +1,6 @@
 """Plain-text outlines: the structure a document without Markdown writes with ordinals alone.
 
-A roadmap typed in a notepad marks its parts with ordinal lines ("一、编程基础", "第二部分：数学",
+A roadmap typed in a notepad marks its parts with ordinal lines ("一、编程入门", "第二部分：数学",
 "Part 3: Serving"), its points with numbered lines ("（1）Python：…", "2) NumPy", "③ Git") and its
 asides with bracket labels ("【练习】"). When a document has no Markdown heading at all and at least
 two such part lines, they become headings and the points numbered list items, so the rest of
@@ -39,7 +39,7 @@ SENTENCE_END = ("。", "！", "？", ".", "!", "?", "；", ";")
 def is_part(text: str) -> bool:
     """Whether ``text`` is a part line of a plain outline.
 
-    >>> is_part("三、深度学习与 Transformer"), is_part("Part 2: Models"), is_part("第一部分 基础")
+    >>> is_part("三、神经网络入门"), is_part("Part 2: Models"), is_part("第一部分 基础")
     (True, True, True)
     >>> is_part("一、先装好环境，再开始写代码，这一步最容易被跳过。"), is_part("Python：列表和字典")
     (False, False)
