@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from ingest.chunks import chunk_document
 from ingest.clean import clean_lines
-from ingest.outline import markup_outline
 from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
+from ingest.outline import markup_outline
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
