@@ -7,9 +7,9 @@ two such part lines, they become headings and the points numbered list items, so
 ingest reads it like any Markdown roadmap. Line numbers are kept; a Markdown document is left as is.
 
 >>> lines = [Line(1, "入门提纲"), Line(2, ""), Line(3, "一、编程"), Line(4, "（1）Python：会写脚本。"),
-...          Line(5, "【练习】"), Line(6, "二、数学"), Line(7, "2) 线性代数")]
+...          Line(5, "【练习】"), Line(6, "二、数学"), Line(7, "2) 向量与矩阵")]
 >>> [l.text for l in markup_outline(lines)]
-['# 入门提纲', '', '## 一、编程', '1. Python：会写脚本。', '### 练习', '## 二、数学', '2. 线性代数']
+['# 入门提纲', '', '## 一、编程', '1. Python：会写脚本。', '### 练习', '## 二、数学', '2. 向量与矩阵']
 >>> [l.text for l in markup_outline([Line(1, "# 标题"), Line(2, "一、编程"), Line(3, "二、数学")])]
 ['# 标题', '一、编程', '二、数学']
 """
@@ -19,14 +19,8 @@ from __future__ import annotations
 import re
 
 from ingest.clean import Line
+from ingest.names import is_sequence_label, split_ordinal
 
-_CN = "一二三四五六七八九十"
-#: A line opening a part: a Chinese ordinal with 、, 第N部分/章/阶段…, or Part/Chapter/Stage/… N.
-PART = re.compile(
-    rf"^(?:[{_CN}]{{1,3}}\s*[、．.]|第[{_CN}\d]{{1,3}}\s*[部分章节阶段篇课讲周月]+\s*[：:、.．]?"
-    r"|(?:part|chapter|stage|phase|step|module|unit|week|month)\s+\d{1,2}\s*[:：.．-]?)\s*\S",
-    re.IGNORECASE,
-)
 #: A numbered point: （1） (1) 1） 1) or a circled number, then its text.
 POINT = re.compile(r"^\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})[）)]|([\u2460-\u2473]))\s*(\S.*)$")
 #: A bracketed aside label on its own line: 【练习】, [Exercise].
@@ -45,7 +39,9 @@ def is_part(text: str) -> bool:
     (False, False)
     """
     text = text.strip()
-    return bool(PART.match(text)) and len(text) <= MAX_PART_CHARS and not text.endswith(SENTENCE_END)
+    number = split_ordinal(text)[0]  # the ordinals sections.py reads as stages: 一、 第N部分 Part N Week N …
+    short = len(text) <= MAX_PART_CHARS and not text.endswith(SENTENCE_END)
+    return bool(number) and is_sequence_label(number) and short
 
 
 def markup_outline(lines: list[Line]) -> list[Line]:
@@ -55,10 +51,7 @@ def markup_outline(lines: list[Line]) -> list[Line]:
     if any(MARKDOWN_HEADING.match(text) for _, text in lines) or sum(is_part(t) for _, t in lines) < 2:
         return lines
     first = next((i for i, (_, text) in enumerate(lines) if text.strip()), None)
-    out = []
-    for i, (number, text) in enumerate(lines):
-        out.append(Line(number, _markup(text, title=i == first)))
-    return out
+    return [Line(number, _markup(text, title=i == first)) for i, (number, text) in enumerate(lines)]
 
 
 def _markup(text: str, *, title: bool) -> str:
