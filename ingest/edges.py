@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from ingest.independence import INDEPENDENT, independent_pairs, predecessors
 from ingest.mermaid import MermaidArrow
 from ingest.scaffolding import is_parallel
 from ingest.sections import Section
@@ -18,6 +19,9 @@ from kb.lookup import MentionIndex
 from kb.model import Edge, Evidence
 
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")
+#: Sentence ends for notes about order: a semicolon joins the two halves of one remark ("X can wait; it has no
+#: fixed order with the items above").
+FULL_STOP = re.compile(r"(?<=[。！？!?])|\n|(?<=\.)\s+")
 PRONOUN = re.compile(r"^\s*(?:这些|这|它们|它|其|此|上述|以上)?\s*$")
 #: Longest run a cue pattern scans after its cue words for the topic before the closing words
 #: (的基础, 之前, the comma of 先学X，): an unbounded lazy run is retried at every cue word to the
@@ -40,9 +44,12 @@ FIRST_THEN = re.compile(
 )
 # X用于理解Y (matched from 用于理解: X is the clause before it)
 USED_FOR = re.compile(rf"用于理解(?P<y>[^{CLAUSE_STOP}]+)")
+# "Do X on paper before you lean on Y", "learn X before moving to Y" (X is the clause before "before")
+BEFORE_EN = re.compile(rf"\bbefore (?:you |we |moving |going )?(?:\w+ (?:on |to |into |with )?)?(?P<y>[^{CLAUSE_STOP}.]{{1,{SIDE}}})",
+                       re.IGNORECASE)
 #: Each cue, and whether its X is the clause text before the match (a leading lazy group
 #: tried from every position would be quadratic in a sentence without punctuation).
-CUES = ((IS_BASIS, True), (BEFORE, False), (FIRST_THEN, False), (USED_FOR, True))
+CUES = ((IS_BASIS, True), (BEFORE, False), (FIRST_THEN, False), (USED_FOR, True), (BEFORE_EN, True))
 MAX_PER_SIDE = 3
 
 
@@ -68,12 +75,35 @@ def sibling_edges(doc: DocumentTopics) -> Iterator[Edge]:
     for parent in sections:
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
-        ordered = [doc.candidate_of(c) for c in parent.children if c.numbered and doc.candidate_of(c)]
-        for a, b in zip(ordered, ordered[1:]):
-            if a and b and a.topic_id != b.topic_id:
-                sentence = f"「{a.name}」排在「{b.name}」之前（同属「{parent.title or doc.name}」）"
-                yield Edge(a.topic_id, b.topic_id, "prerequisite",
-                           (Evidence("sibling", doc.name, b.line, sentence),))
+        staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
+        ordered = [c for child in parent.children
+                   if child.numbered and (c := doc.candidate_of(child)) and id(child) not in staged]
+        independent = _independent_items(parent, [c.name for c in ordered])
+        for k, b in enumerate(ordered):
+            for a in (ordered[j] for j in (predecessors(k, independent) if k else ())):
+                if a.topic_id != b.topic_id:
+                    sentence = f"「{a.name}」排在「{b.name}」之前（同属「{parent.title or doc.name}」）"
+                    yield Edge(a.topic_id, b.topic_id, "prerequisite",
+                               (Evidence("sibling", doc.name, b.line, sentence),))
+
+
+def _named(text: str, names: list[str]) -> list[int]:
+    return [k for k, name in enumerate(names) if len(name) >= 2 and name.lower() in text.lower()]
+
+
+def _independent_items(parent: Section, names: list[str]) -> set[frozenset[int]]:
+    """Pairs of a list's items that the list's own text says need no order ("Git 穿插着学，和前面几项不分先后"):
+    the items a sentence with an independence cue names, with each other, or one named alone with all the rest."""
+    pairs: set[frozenset[int]] = set()
+    for text in [parent.description, *(ln.text for ln in parent.body)]:
+        clauses = SENTENCE_END.split(text)
+        for i, clause in enumerate(clauses):
+            if not INDEPENDENT.search(clause):
+                continue
+            named = _named(clause, names) or (_named(clauses[i - 1], names) if i else [])  # "X 穿插着学；它不分先后"
+            others = range(len(names)) if len(named) == 1 else named
+            pairs.update(frozenset((a, b)) for a in named for b in others if a != b)
+    return pairs
 
 
 def _explicit(section: Section) -> bool:
@@ -84,12 +114,22 @@ def _explicit(section: Section) -> bool:
 def stage_edges(doc: DocumentTopics) -> Iterator[Edge]:
     """Every top-level topic of stage k → every top-level topic of stage k+1."""
     tops = [_stage_tops(doc, stage) for stage in doc.stages]
-    for (stage_a, a_topics), (stage_b, b_topics) in zip(zip(doc.stages, tops), zip(doc.stages[1:], tops[1:])):
-        sentence = f"「{stage_a.raw.strip('# *')}」在「{stage_b.raw.strip('# *')}」之前"
-        for a in a_topics:
-            for b in b_topics:
-                if a != b:
-                    yield Edge(a, b, "prerequisite", (Evidence("stage", doc.name, stage_b.line, sentence),))
+    independent = independent_pairs(_sentences(doc), [(s.number, s.title) for s in doc.stages])
+    for k, stage_b in enumerate(doc.stages):
+        for j in predecessors(k, independent) if k else ():
+            stage_a = doc.stages[j]
+            sentence = f"「{stage_a.raw.strip('# *')}」在「{stage_b.raw.strip('# *')}」之前"
+            for a in tops[j]:
+                for b in tops[k]:
+                    if a != b:
+                        yield Edge(a, b, "prerequisite", (Evidence("stage", doc.name, stage_b.line, sentence),))
+
+
+def _sentences(doc: DocumentTopics) -> Iterator[str]:
+    """Every sentence of the document's own text (descriptions and body lines, quotes included)."""
+    for section in [doc.parsed.root, *doc.parsed.walk()]:
+        for text in [section.description, *(ln.text for ln in section.body)]:
+            yield from (s for s in FULL_STOP.split(text.replace("**", "").lstrip("> ")) if s.strip())
 
 
 def _stage_tops(doc: DocumentTopics, stage: Section) -> list[str]:
@@ -144,6 +184,8 @@ def cue_sides(sentence: str) -> Iterator[tuple[str, str]]:
 
     >>> list(cue_sides("线性代数是深度学习的基础，先学Python，再学PyTorch"))
     [('线性代数', '深度学习'), ('Python', 'PyTorch')]
+    >>> list(cue_sides("Do backpropagation on paper before you lean on autograd"))
+    [('Do backpropagation on paper ', 'autograd')]
     """
     for cue, x_before in CUES:
         taken = 0  # end of the previous match: X never reaches back into it

@@ -26,9 +26,10 @@ Roles come from general features of the document, never from a list of known hea
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from ingest.names import normalize
+from ingest.names import PAREN, is_enumeration, normalize
 from ingest.scaffolding import excludes_subtree, facet_kind, is_question, is_scaffolding
 from ingest.sections import ParsedDocument, Section
 
@@ -62,17 +63,26 @@ def _role(section: Section, repeated: set[int]) -> str:
     kind = facet_kind(title)
     if kind == "chrome":
         return "chrome"  # its own text and list go; a heading sequence that follows it does not
-    if kind == "reference" or is_question(title) or excludes_subtree(title) and not is_scaffolding(title):
+    # a step of the author's numbered sequence is a learning step even when it is about code or set-up
+    excluded = excludes_subtree(title) and not is_scaffolding(title) and section.kind != "stage"
+    if kind == "reference" or is_question(title) or excluded:
         return "dropped"
     if parent is not None and parent.role == "goal" and section.kind == "item" and not section.bold:
         return "dropped"  # "what you can do" lists outcomes, not subjects
     if kind == "goal":
         return "goal"
-    if kind == "content" or id(section) in repeated:
+    if kind == "content" or id(section) in repeated or _enumerates(section):
         return "facet"
     if is_scaffolding(title) or not title or len(title) > MAX_NAME:
         return "scaffold"  # organises an article; its children are the subjects
     return "stage" if section.kind == "stage" else "topic"
+
+
+def _enumerates(section: Section) -> bool:
+    """A plain list item that lists several names ("反向传播、卷积网络、循环网络") holds terms; it is not one."""
+    title = PAREN.sub("", section.title)
+    return (section.kind == "item" and not section.bold and not section.description
+            and re.search(r"[、,，;；]", title) is not None and is_enumeration(title))
 
 
 def _repeated_labels(root: Section) -> set[int]:

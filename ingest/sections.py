@@ -23,6 +23,8 @@ from ingest.names import clean_title, is_name_like, is_sequence_label, split_ord
 HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 ITEM = re.compile(r"^(\s*)(?:(\d{1,2})[.、)]|[-*+])\s+(.*)$")
 BOLD_LABEL = re.compile(r"^\*\*(.+?)\*\*\s*((?:[（(][^）)]{1,40}[）)])?)\s*[:：]?\s*(.*)$")
+#: A task-list box ("- [ ] NumPy", "- [x] 线性代数"): the item names what follows it.
+CHECKBOX = re.compile(r"^\[[ xX✓]\]\s+")
 FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 # "label：description", "label: description" or "label - description" in a plain list item.
 LABEL_SEPARATORS = ("：", ":", " - ", " — ", " – ")
@@ -203,7 +205,7 @@ class _Parser:
         indent, number, rest = len(match.group(1).expandtabs(4)), match.group(2), match.group(3)
         while self.items and self.items[-1][0] >= indent:
             self.items.pop()
-        name, description, bold = _item_label(rest.strip())
+        name, description, bold = _item_label(CHECKBOX.sub("", rest.strip(), count=1))
         if not name or len(self.items) >= MAX_LIST_DEPTH:
             if name and not self.too_deep:
                 self.too_deep = line.number

@@ -10,6 +10,8 @@ breaks the chain rather than bridging over it.
 [['学概率统计，', '学机器学习，', '学深度学习，', '碰大语言模型']]
 >>> ordinal_chains("First learn the Foundations, then Architectures, and finally Training at Scale.")
 [['learn the Foundations,', 'Architectures, and', 'Training at Scale']]
+>>> ordinal_chains("Refresh algebra first, then implement gradient descent.")
+[['Refresh algebra', 'implement gradient descent']]
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def ordinal_chains(text: str) -> list[list[str]]:
             continue
         ends = [m.start() for m in marks[1:]] + [len(sentence)]
         segments = [sentence[m.end():end] for m, end in zip(marks, ends)]
+        if not segments[0].strip(" ，,;；"):  # "X first, then Y": the first step is written before its word
+            segments[0] = sentence[:marks[0].start()]
         segments = [s.strip().rstrip("。.") for s in segments]
         chains.append([s for s in segments if s.strip(" ，,")])
     return [c for c in chains if len(c) >= 2]

@@ -12,8 +12,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ingest.names import PUNCT, is_latin, is_sequence_label, slugify, split_name, topic_key
+from ingest.names import PUNCT, is_latin, is_name_like, is_sequence_label, slugify, split_name, topic_key
 from ingest.roles import HOLDS_SUBJECTS, assign_roles, is_topic
+from ingest.scaffolding import is_phase_label
 from ingest.sections import ParsedDocument, Section
 from ingest.terms import section_terms
 from kb.model import HEADING_SEPARATOR, Source, Topic
@@ -85,7 +86,19 @@ def find_stages(parsed: ParsedDocument) -> list[Section]:
 
 
 def is_subject(section: Section) -> bool:
-    """True when ``section`` names a learning subject (roles assigned by ``ingest.roles``)."""
+    """True when ``section`` names a learning subject (roles assigned by ``ingest.roles``): a topic, or a
+    stage that holds subjects under a name of its own ("Month 3 — Neural Networks", "第二阶段：深度学习"),
+    which is what a learner asks for; a bare "阶段 2" names only a position.
+
+    >>> from ingest.sections import Section
+    >>> is_subject(Section("深度学习", "stage", 2, 1, number="第二阶段", role="stage"))
+    True
+    >>> is_subject(Section("阶段 2", "stage", 2, 1, number="阶段 2", role="stage"))
+    False
+    """
+    if section.role == "stage":
+        return (bool(section.title) and section.title != section.number and is_name_like(section.title)
+                and not is_phase_label(section.title))
     return is_topic(section)
 
 
@@ -155,15 +168,40 @@ def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
 
 def _set_keys(candidates: list[Candidate]) -> None:
     """Merge keys: the name's key, qualified by the parent for a short generic name that one document
-    uses under different parents (the RNN's 输出层 and the Transformer's 输出层 are two things)."""
+    uses under different parents (the RNN's 输出层 and the Transformer's 输出层 are two things), or for a
+    label that each of two stages describes anew (a repeated layout: "Evaluation" of Month 5 and of Month 6)."""
     parents: dict[tuple[str, str], set[str]] = defaultdict(set)
+    defined: dict[tuple[str, str], bool] = defaultdict(lambda: True)
+    stages: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in candidates:
         c.key = topic_key(c.name)
         parents[(c.document, c.key)].add(topic_key(c.parent))
+        defined[(c.document, c.key)] &= _described(c)
+        stages[(c.document, c.key)].add(c.stage)
     for c in candidates:
-        if _is_short(c.key) and len(parents[(c.document, c.key)]) >= 2 and not c.aliases:
+        place = (c.document, c.key)
+        repeated_layout = defined[place] and len(stages[place]) >= 2  # "Evaluation: …" in Month 5 and in Month 6
+        if (_is_short(c.key) or repeated_layout) and len(parents[place]) >= 2 and not c.aliases:
             c.key = f"{c.key}@{topic_key(c.parent)}"
-            c.aliases = (f"{c.parent}的{c.name}",) if c.parent else ()
+            c.aliases = (_qualified(c.name, c.parent),) if c.parent else ()
+
+
+def _qualified(name: str, parent: str) -> str:
+    """The name a label kept apart by its parent is asked for by: 「Transformer的输出层」, "Review in Phase 2".
+
+    >>> _qualified("输出层", "Transformer"), _qualified("Review", "Deep Learning")
+    ('Transformer的输出层', 'Review in Deep Learning')
+    """
+    return f"{name} in {parent}" if is_latin(name) and is_latin(parent) else f"{parent}的{name}"
+
+
+def _described(c: Candidate) -> bool:
+    """A section that says what it is where it stands (a description, text or subsections): the same label
+    described again under another parent ("Evaluation: retrieval hit rate" vs "Evaluation: tuned vs base")
+    is another thing, while a bare listed name ("PyTorch") is the same thing mentioned twice."""
+    section = c.section
+    return section is not None and bool(section.description or section.children
+                                        or any(line.text.strip() for line in section.body))
 
 
 def _is_short(key: str) -> bool:

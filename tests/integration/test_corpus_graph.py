@@ -60,11 +60,13 @@ def test_mermaid_edges_of_the_long_article(rm: Roadmap) -> None:
 
 
 def test_stage_order_of_the_five_stage_post(rm: Roadmap) -> None:
-    stage_pairs = [("数学基础", "Transformer架构"), ("Transformer架构", "分布式训练"),
-                   ("分布式训练", "多模态学习"), ("多模态学习", "阅读顶级会议论文")]
-    for a, b in stage_pairs:
+    # each 第N阶段 names what it holds, so the stages are topics in order and their subjects are their parts
+    stages = ["数学与编程基础", "深度学习与Transformer架构", "大模型的训练与优化", "大模型的应用与创新", "前沿探索与科研贡献"]
+    for a, b in zip(stages, stages[1:]):
         evidence = rm.graph.edges[rm.topic_id(a), rm.topic_id(b)]["evidence"]
         assert any(e["kind"] == "stage" and e["document"].startswith("001_") for e in evidence), (a, b)
+    for part, stage in [("数学基础", 0), ("Transformer架构", 1), ("分布式训练", 2), ("多模态学习", 3), ("阅读顶级会议论文", 4)]:
+        assert stages[stage] in {t.name for t in rm.part_of(part)}, part
     assert rm.topic("线性代数").stage  # subtopics know their stage
 
 
@@ -73,9 +75,9 @@ def test_study_path_to_multi_head_attention(rm: Roadmap) -> None:
     names = [s.topic.name for s in steps]
     assert names[-1] == "多头注意力" and "Python" not in names
     assert names.index("自注意力机制") < names.index("多头注意力")
-    assert names.index("数学基础") < names.index("自注意力机制")
-    math = steps[names.index("数学基础")]
-    assert "线性代数" in {t.name for t in math.subtopics}
+    assert names.index("数学与编程基础") < names.index("自注意力机制")  # the first stage, learned as one step
+    math = steps[names.index("数学与编程基础")]
+    assert "数学基础" in {t.name for t in math.subtopics}
     assert all(s.reason for s in steps)
 
 
