@@ -40,6 +40,10 @@ QUALIFIER = (r"(?:本周|本章|本阶段|推荐的?|必学的?|必读的?|必�
 CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
                  r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
                  r"learning path|order|prerequisites?|requirements?|前置要求|前置知识|预备知识|先修知识")
+# A summary or comparison of what the document covers elsewhere (路线对比, 一图看懂, X vs Y, At a glance); 对比学习
+# (contrastive learning) is a subject: the comparison words end the label or stand alone.
+SUMMARY = re.compile(r"(?:对比|比较|一览|速查表?)$|^(?:一图看懂|一张图看懂)|\bat a glance$|^comparisons?\b|\bcomparison$|"
+                     r"^\S[^:：]{0,30}\svs\.?\s\S", re.IGNORECASE)
 GOAL_WORDS = (r"目标|学完能做到|能做到|能做什么|收获|产出|成果|检验标准|"
               r"goals?|objectives?|outcomes?|what you(?:'ll| will)? (?:be able to do|learn|can do)|you can do")
 REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延伸阅读|扩展阅读|推荐阅读|书籍|书单|课程|论文|视频|博客|"
@@ -51,7 +55,8 @@ JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
 CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
     r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^license$|^许可证$|"
-    r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$)",
+    r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$|"
+    r"^how to (?:use|read) (?:this|the)\b|使用说明|使用方法$|阅读指南|^怎么(?:用|读)(?:这份|本)|^如何(?:使用|阅读)(?:这份|本))",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|[Mm]y|[Oo]ur|[Ww]e)\b")  # "I" only as a capital word
@@ -59,7 +64,8 @@ FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|[Mm]y|[Oo]ur|[Ww]e)\b")  # "I
 
 def _facet_pattern(words: str) -> re.Pattern[str]:
     word = f"{QUALIFIER}\\s*(?:{words})"
-    return re.compile(f"^(?:{word})(?:{JOIN}(?:{word}))*(?:推荐|一览|清单|汇总|list)?$", re.IGNORECASE)
+    return re.compile(f"^(?:{word})(?:{JOIN}(?:{word}))*\\s*(?:推荐|一览|清单|汇总|list)?"
+                      r"(?:\s+(?:by|per|for each|for every)\s+\w+|按\w{1,3}(?:整理|汇总|分类))?$", re.IGNORECASE)
 
 
 _CONTENT_WORD = re.compile(f"(?:{CONTENT_WORDS})", re.IGNORECASE)
@@ -75,15 +81,42 @@ def facet_kind(title: str) -> str:
     ['chrome', 'reference', 'goal', 'goal', 'content', 'content', 'content']
     >>> [facet_kind(t) for t in ("这个专栏讲什么", "我踩过的坑", "Star History", "编程技能", "Transformer")]
     ['chrome', 'chrome', 'chrome', '', '']
+    >>> [facet_kind(t) for t in ("两条路线对比", "一图看懂", "LoRA vs QLoRA", "At a glance", "对比学习", "比较器")]
+    ['content', 'content', 'content', 'content', '', '']
+    >>> [facet_kind(t) for t in ("Reading list", "Tools by week", "工具按阶段整理", "How to use this guide", "使用说明")]
+    ['reference', 'content', 'content', 'chrome', 'chrome']
     """
     title = title.strip()
     if CHROME.search(title) or FIRST_PERSON.search(title):
         return "chrome"
+    if SUMMARY.search(title):
+        return "content"
     if not _ANY.match(title):
         return ""
     if _CONTENT_WORD.search(title):  # "工具和资源推荐": the tools listed are what the parent uses
         return "content"
     return "goal" if _GOAL.match(title) else "reference"
+
+
+# Words that say how far along a learner is or what kind of work a phase is, not what it is about.
+PHASE_WORDS = (r"入门|基础|进阶|高级|初级|中级|核心|概念|理解|实践|应用|实战|持续|学习|提升|深入|拓展|扩展|巩固|综合|提高|精通|"
+               r"预备|准备|知识|能力|技能|起步|上手|夯实|打好|打牢|项目|"
+               r"basics?|fundamentals|foundations?|getting started|beginners?|intermediate|advanced|expert|practice|"
+               r"practical|applied|hands-on|applications?|continuous learning|keep learning|next steps|going further|"
+               r"deep dive|mastery|core concepts|essentials|introduction|preparation|projects?|the|and|&")
+_PHASE = re.compile(f"^(?:(?:{PHASE_WORDS})\\s*(?:与|和|及|、)?\\s*)+$", re.IGNORECASE)
+
+
+def is_phase_label(title: str) -> bool:
+    """True for a stage title made only of level or activity words (入门基础, 核心概念理解, Advanced): it
+    says where a learner is, not what they learn, so the stage stays a container of its subjects.
+
+    >>> is_phase_label("入门基础"), is_phase_label("核心概念理解"), is_phase_label("Getting Started")
+    (True, True, True)
+    >>> is_phase_label("深度学习基础"), is_phase_label("Machine Learning Foundations"), is_phase_label("打地基")
+    (False, False, False)
+    """
+    return _PHASE.match(title.strip()) is not None
 
 
 def is_scaffolding(title: str) -> bool:
