@@ -132,17 +132,30 @@ def split_name(title: str) -> tuple[str, tuple[str, ...]]:
 
     >>> split_name("多模态模型（如CLIP、DALL-E）")
     ('多模态模型', ())
-    >>> split_name("MoE(Mixture of Experts)")
-    ('MoE', ('Mixture of Experts',))
+    >>> split_name("MoE(Mixture of Experts)"), split_name("激活函数（ReLU、GELU）")
+    (('MoE', ('Mixture of Experts',)), ('激活函数', ()))
     """
     aliases = tuple(
         gloss.strip()
         for gloss in PAREN.findall(title)
-        if not NOT_ALIAS.match(gloss.strip()) and len(gloss.strip()) > 1
+        if not NOT_ALIAS.match(gloss.strip()) and len(gloss.strip()) > 1 and not is_enumeration(gloss)
     )
     name = PAREN.sub(" ", title).strip()
     name = re.sub(r"\s{2,}", " ", name)
     return (name or title), aliases
+
+
+ENUMERATION_MARK = re.compile(r"、|[,，;；]|\s/\s|(?<=[A-Za-z0-9])\s+(?:or|and)\s+(?=[A-Za-z])")
+
+
+def is_enumeration(text: str) -> bool:
+    """True when ``text`` lists two or more names (its members, not another name for the thing).
+
+    >>> is_enumeration("ReLU、GELU"), is_enumeration("FAISS or Chroma"), is_enumeration("Mixture of Experts")
+    (True, True, False)
+    """
+    pieces = [p.strip() for p in ENUMERATION_MARK.split(text) if p.strip()]
+    return len(pieces) >= 2 and all(is_name_like(p, max_cjk=10, max_words=4) for p in pieces)
 
 
 def normalize(text: str) -> str:

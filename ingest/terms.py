@@ -21,13 +21,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ingest.names import PAREN, is_latin, is_name_like
+from ingest.scaffolding import facet_kind
+from ingest.names import PAREN, is_enumeration, is_latin, is_name_like
 from ingest.sections import Section
 
 EXAMPLES = re.compile(
     r"[（(]\s*+(?:如|例如|比如|譬如|包括|e\.g\.,?|for example,?(?:\s+with)?|such as|including)\s*+([^（）()]+)[）)]",
     re.IGNORECASE,
 )
+LEADS_EXAMPLES = re.compile(r"\s*(?:如|例如|比如|譬如|包括|e\.g\.|for example|such as|including)", re.IGNORECASE)
 CLAUSE = re.compile(r"[，,；;。]")
 # Separators never start with a run of blanks (the pieces are stripped instead): "\\s*、" would rescan a
 # long run of blanks from every position in it.
@@ -45,7 +47,7 @@ CLAUSE_WORD = re.compile(r"包括|是|指|可以|用于|通过|需要|进行|能
 # means the enumeration is embedded in a sentence ("确定网页、代码、数学等数据各占多大比例").
 SENTENCE_EDGE = re.compile(r"^(?:把|将|让|被|给|对(?![比齐称偶话抗象])|用(?!户)|在(?!线)|从(?!零)|使(?!用)|根据|依次|做)"
                            r"|^(?:确定|依赖|减少|增加|包含|提高|降低|扩大|缩小|锁定|查看|避免|保证|控制|选择|支持|提供|采用|"
-                           r"实现|完成|构建|设计|编写|生成|比较|分析|理解|掌握|熟悉|了解|阅读|参与|关注|公开)(?=..)"
+                           r"实现|完成|构建|设计|编写|生成|比较|分析|理解|掌握|熟悉|了解|阅读|参与|关注|公开|学习|研究|跟踪|定期|重点|深入|动手)(?=..)"
                            r"|(?<=[\u4e00-\u9fff]{2})[高快低慢大小多少好强弱上中里内下]$")
 TRAIL = re.compile(r"(?<!\s)\s*+(?:等+|etc\.?|(?:and|or) (?:friends|similar|more|others|so on))$|(?<=[A-Za-z0-9])\s*+(?:等)?\s*+(?:[一两二三四五六七八九十几]个)?\s*+(?:库|工具)$")
 BOLD = re.compile(r"\*\*([^*\n]{1,40})\*\*")
@@ -108,7 +110,8 @@ def list_terms(text: str) -> list[str]:
 def example_terms(text: str) -> list[str]:
     """Terms given as examples in parentheses: ``（如 A、B）``, ``(e.g. A, B)``, ``(for example with A or B)``."""
     found: list[str] = []
-    for inner in EXAMPLES.findall(text):
+    listed = [inner for inner in PAREN.findall(text) if is_enumeration(inner) and not LEADS_EXAMPLES.match(inner)]
+    for inner in EXAMPLES.findall(text) + listed:  # "（如 A、B）", and "（A、B）" after a name: its members
         pieces = [_piece(p) for p in re.split(r"[、，,/]|或|和|与|及|(?<!\s)\s++(?:or|and)\s++", inner) if p.strip()]
         found += [p for p in pieces if _name(p)]
     return list(dict.fromkeys(found))
@@ -116,24 +119,40 @@ def example_terms(text: str) -> list[str]:
 
 def section_terms(section: Section) -> Iterator[Term]:
     """Every term named in ``section`` itself (its title's examples, its description, its body lines)."""
-    for name in example_terms(section.raw) + list_terms(section.description) + example_terms(section.description):
+    plain = section.description.replace("**", "")
+    bold = [_piece(b) for b in BOLD.findall(section.description) if _name(_piece(b))]  # "**LoRA** and **QLoRA**"
+    described = example_terms(section.raw) + ([] if bold else list_terms(plain)) + example_terms(plain)
+    for name in described + bold + _facet_names(section):
         yield Term(name, section.line)
     if section.kind == "item" and not section.bold and not section.description:
-        yield from (Term(n, section.line) for n in _pair(section.title))
-    header = True
+        yield from (Term(n, section.line) for n in list_terms(section.title) or _pair(section.title))
+    header, attributes = True, False
     for line in section.body:
         text = line.text.strip()
         if TABLE_RULE.match(text):
             header = False
             continue
         if text.startswith("|"):
-            if not header:
+            if header:
+                attributes = _compares(text)
+            elif not attributes:
                 yield from (Term(n, line.number) for n in _table_term(text))
             continue
         header = True
+        listed = list_terms(LIST_LINE.sub("", text)) if LIST_LINE.match(text) else []  # "- 分词器、混合精度训练"
         bold = [] if LIST_LINE.match(text) else BOLD.findall(text)  # a list line left as text stays text
-        names = example_terms(text) + [b for b in bold if _name(_piece(b))]
+        names = example_terms(text) + listed + [b for b in bold if _name(_piece(b)) and not facet_kind(_piece(b))]
         yield from (Term(_piece(n), line.number) for n in names)
+
+
+def _facet_names(section: Section) -> list[str]:
+    """``框架：PyTorch``, ``Tools: vLLM or Ollama``: a facet item names its members even when there is one."""
+    if section.kind != "item" or section.role not in ("facet", "goal") or not section.description:
+        return []
+    first_clause = CLAUSE.split(section.description, maxsplit=1)[0]  # "LangChain 或 LlamaIndex，二选一"
+    pieces = [_piece(p) for p in re.split(r"、|或|和|(?<!\s)\s++(?:or|and)\s++", first_clause)]
+    pieces = [p for p in pieces if p]
+    return pieces if pieces and all(_name(p) for p in pieces) else []
 
 
 def _pair(title: str) -> list[str]:
@@ -142,9 +161,28 @@ def _pair(title: str) -> list[str]:
     return parts if len(parts) == 2 and all(_name(p) and len(p) >= 2 for p in parts) else []
 
 
+#: The first header cell of a table whose rows are attributes compared across its columns.
+ATTRIBUTE_HEADER = re.compile(r"^(?:维度|对比项|对比维度|方面|指标|特点|特性|属性|比较项|aspect|dimension|criteri(?:on|a)|feature|"
+                              r"property|attribute)s?$", re.IGNORECASE)
+
+
+def _compares(header: str) -> bool:
+    """True for a comparison table header (``| 维度 | 算法岗 | 应用岗 |``): its first column names attributes."""
+    cells = [c.strip().strip("*") for c in header.strip().strip("|").split("|")]
+    return bool(cells) and (ATTRIBUTE_HEADER.match(cells[0]) is not None or cells[0] == "")
+
+
 def _table_term(row: str) -> list[str]:
-    cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    first = cells[0].replace("**", "").strip() if cells else ""
+    """The name a table row is about: its first cell, after cells that only number the row.
+
+    >>> _table_term("| 1 | conda | isolated environments |"), _table_term("| **LoRA** | 低秩适配 |")
+    (['conda'], ['LoRA'])
+    """
+    cells = [c.replace("**", "").strip() for c in row.strip().strip("|").split("|")]
+    while len(cells) > 1 and re.fullmatch(r"[#\d.\s]*|[一二三四五六七八九十]+|(?:week|month|day|stage|phase|step)\s*\d+|第.{1,3}[周天月步]",
+                                          cells[0], re.IGNORECASE):
+        cells = cells[1:]
+    first = cells[0] if cells else ""
     if not first or LINK.search(first) or "http" in first:
         return []
     return [first] if _name(first) else []
