@@ -48,6 +48,16 @@ def topics(rm: Roadmap, *names: str) -> list[Topic]:
     (EN, "Do I need Python for Retriever?", ["Python", "Retriever"], GraphQuestion("need", "Retriever", "Python")),
     (ZH, "多头注意力和线性代数哪个先学？", ["多头注意力", "线性代数"], GraphQuestion("order", "多头注意力", "线性代数")),
     (EN, "Retriever or Python first?", ["Retriever", "Python"], GraphQuestion("order", "Retriever", "Python")),
+    # more of the ways people ask (added 2026-12-03 as a grammar of question shapes, on both roadmaps)
+    (ZH, "多头注意力的前一步是什么？", ["多头注意力"], GraphQuestion("before", "多头注意力")),
+    (ZH, "学自注意力机制之前得先会什么？", ["自注意力机制"], GraphQuestion("before", "自注意力机制")),
+    (EN, "What comes before Evaluation?", ["Evaluation"], GraphQuestion("before", "Evaluation")),
+    (ZH, "自注意力机制之后下一步做什么？", ["自注意力机制"], GraphQuestion("after", "自注意力机制")),
+    (EN, "What's next after Retriever?", ["Retriever"], GraphQuestion("after", "Retriever")),
+    (ZH, "从零开始学到多头注意力要怎么安排？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
+    (EN, "How do I learn Evaluation from scratch?", ["Evaluation"], GraphQuestion("path", "Evaluation")),
+    (ZH, "要学多头注意力得先学线性代数吗？", ["多头注意力", "线性代数"], GraphQuestion("need", "多头注意力", "线性代数")),
+    (EN, "Should I learn Python or Retriever first?", ["Python", "Retriever"], GraphQuestion("order", "Python", "Retriever")),
 ])
 def test_graph_questions_are_recognised_on_any_roadmap(rm: Roadmap, question: str, names: list[str],
                                                        expected: GraphQuestion) -> None:
