@@ -27,7 +27,8 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
     ``config.mark_unsupported``) and listed in ``Answer.unsupported``. A bare
     refusal after the graph's answer to a graph question is dropped. A model that
     refused although the graph knows the topics gets the graph's facts added; a list
-    question whose top passage lists more items than the text names gets them all, cited.
+    question whose top passage lists more items than the text names gets them all, cited (and a bare
+    refusal before that list goes).
     The text starts with the graph's own answer to a graph question.
     """
     lead = lead_text(prepared)
@@ -43,8 +44,11 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
             text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
             if unsupported and not lead and not _says_something(text):
                 text = "".join(extractive_lines(prepared, 1)).strip()  # every sentence went: quote instead
-    note = graph_note(prepared) if checked and prepared.topics and not lead and only_not_covered(text) else ""
     listed = completed_list(lead + text, prepared)
+    if listed and only_not_covered(text):
+        text = ""  # the top passage lists the answer: a refusal before it would contradict it
+        listed = listed.lstrip("\n")
+    note = graph_note(prepared) if checked and prepared.topics and not lead and only_not_covered(text) else ""
     top = prepared.passages[0] if prepared.covered and prepared.passages else None
     answer = Answer(
         text=(lead + text + note + listed).rstrip(),

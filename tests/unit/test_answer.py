@@ -518,3 +518,15 @@ def test_lists_keep_no_question_word_set_of_their_own() -> None:
     assert LIST_QUESTION_WORDS <= QUESTION_WORDS
     own = [name for name, value in vars(lists).items() if isinstance(value, frozenset) and value is not LIST_QUESTION_WORDS]
     assert not own
+
+
+def test_a_refusal_before_the_listed_items_of_the_top_passage_is_dropped(tmp_path: Path) -> None:
+    embedder = HashingEmbedder()
+    roadmap = tiny_roadmap()
+    methods = chunk(15, "部署 › 量化方法", "常见的量化方法：\n- GPTQ\n- AWQ\n- GGUF", ("quantization",))
+    searcher = Searcher(load_index(write_kb(tmp_path, [*CHUNKS, methods], embedder), embedder), roadmap=roadmap)
+    events = stream_answer("常见的量化方法有哪些？", roadmap=roadmap, searcher=searcher, embedder=None,
+                           llm=chat("资料中没有涉及这个问题。"))
+    answer = collect(list(events))
+    assert all(item in answer.text for item in ("GPTQ", "AWQ", "GGUF"))
+    assert "没有涉及" not in answer.text  # saying "not covered" and then listing the items would contradict itself
