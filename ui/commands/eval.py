@@ -40,13 +40,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions of each set")
     p.add_argument("--graph", action="store_true", help="score graph extraction on the gold fixtures and the corpus")
     p.add_argument("--fixtures", type=Path, action="append", default=None,
-                   help="with --graph: folder of fixtures with gold.json (repeatable; default: tests/fixtures/roadmaps and fresh)")
+                   help="with --graph: folder of fixtures with gold.json (repeatable; default: tests/fixtures/roadmaps, fresh and fresh2)")
     p.add_argument("--corpus", type=Path, default=None, help="with --graph: corpus folder (env ROADMAP_CORPUS)")
     p.add_argument("--models", default=None,
                    help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all); "
                         "MODEL:N answers only the first N questions of each set with that model")
     p.add_argument("--untuned", action="store_true",
-                   help="with --answers: the untuned sets (for the record) instead of the tuning sets")
+                   help="with --answers: the untuned sets (evals/data/untuned2, for the record) instead of the tuning sets")
     p.add_argument("--out-of-scope", dest="out_of_scope", type=Path, default=None,
                    help="with --answers: the out-of-scope set (default: the one of --untuned or the tuning one; 'none')")
     p.add_argument("--work-dir", dest="work_dir", type=Path, default=None,
