@@ -20,12 +20,16 @@ import re
 
 from ingest.clean import Line
 from ingest.names import is_sequence_label, split_ordinal
+from ingest.scaffolding import excludes_subtree
 
 #: A numbered point: （1） (1) 1） 1) or a circled number, then its text.
 POINT = re.compile(r"^\s*(?:[（(](\d{1,2})[）)]|(\d{1,2})[）)]|([\u2460-\u2473]))\s*(\S.*)$")
 #: A bracketed aside label on its own line: 【练习】, [Exercise].
 ASIDE = re.compile(r"^\s*[【\[]([^】\]]{1,12})[】\]]\s*$")
 MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+#: A paragraph that is only a bold label: **第一步：打好基础**, **Step 2: Math**, **推荐资料：**.
+BOLD_LINE = re.compile(r"^\s*\*\*([^*]{1,60}?)\*\*\s*[:：]?\s*$")
+HEADING_MARKS = re.compile(r"^\s{0,3}(#{1,6})\s+\S")
 MAX_PART_CHARS = 40  #: a part line longer than this is a sentence that starts with an ordinal
 SENTENCE_END = ("。", "！", "？", ".", "!", "?", "；", ";")
 
@@ -65,4 +69,49 @@ def _markup(text: str, *, title: bool) -> str:
     stripped = text.strip()
     if title and len(stripped) <= MAX_PART_CHARS and not stripped.endswith(SENTENCE_END):
         return "# " + stripped
+    return text
+
+
+def _bold_step(text: str) -> str:
+    """The label of a bold paragraph that names a step of a sequence (**第一步：X**, **Step 2: X**), else ""."""
+    bold = BOLD_LINE.match(text)
+    if not bold:
+        return ""
+    label = bold.group(1).strip().rstrip(":：").strip()
+    number, rest = split_ordinal(label)
+    return label if number and rest and is_sequence_label(number) else ""
+
+
+def markup_bold_steps(lines: list[Line]) -> list[Line]:
+    """``lines`` with bold step paragraphs as headings one level below the heading above the first of
+    them (``##`` without one); after the first step, a bold label ending in a colon (**推荐资料：**)
+    becomes a subheading of its step and a bold comments line (**37 条评论**) ends the steps. Unchanged
+    with fewer than two step paragraphs, since one bold step is emphasis, not structure.
+
+    >>> lines = [Line(1, "# 怎么学"), Line(2, "**第一步：Python**"), Line(3, "先学语法。"),
+    ...          Line(4, "**推荐资料：**"), Line(5, "**第二步：数学**"), Line(6, "**12 条评论**")]
+    >>> [l.text for l in markup_bold_steps(lines)]
+    ['# 怎么学', '## 第一步：Python', '先学语法。', '### 推荐资料', '## 第二步：数学', '## 12 条评论']
+    >>> [l.text for l in markup_bold_steps([Line(1, "**Step 1: Setup**"), Line(2, "text")])]
+    ['**Step 1: Setup**', 'text']
+    """
+    steps = [i for i, (_, text) in enumerate(lines) if _bold_step(text)]
+    if len(steps) < 2:
+        return lines
+    above = [len(m.group(1)) for _, text in lines[:steps[0]] if (m := HEADING_MARKS.match(text))]
+    level = min(max(above, default=1) + 1, 5)
+    return lines[:steps[0]] + [Line(number, _bold_markup(text, level)) for number, text in lines[steps[0]:]]
+
+
+def _bold_markup(text: str, level: int) -> str:
+    if label := _bold_step(text):
+        return "#" * level + " " + label
+    bold = BOLD_LINE.match(text)
+    if not bold:
+        return text
+    label = bold.group(1).strip()
+    if excludes_subtree(label):
+        return "#" * level + " " + label
+    if text.rstrip().endswith((":", "：")) or label.endswith((":", "：")):
+        return "#" * (level + 1) + " " + label.rstrip(":：").strip()
     return text

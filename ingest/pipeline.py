@@ -18,7 +18,7 @@ from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
-from ingest.outline import markup_outline
+from ingest.outline import markup_bold_steps, markup_outline
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
@@ -60,7 +60,8 @@ def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
 
 def analyse(docs: list[RawDocument]) -> Analysis:
     """Derive topics, edges and chunks from decoded documents."""
-    parsed = {d.name: parse_sections(markup_outline(clean_lines(d.text, d.body_start_line))) for d in docs}
+    parsed = {d.name: parse_sections(markup_bold_steps(markup_outline(clean_lines(d.text, d.body_start_line))))
+              for d in docs}
     titles = {d.name: document_title(d, parsed[d.name]) for d in docs}
     per_doc = [document_topics(d.name, parsed[d.name], i) for i, d in enumerate(docs)]
     arrows = {dt.name: _mermaid_candidates(dt) for dt in per_doc}

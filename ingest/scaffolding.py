@@ -4,6 +4,8 @@
 (True, False)
 >>> excludes_subtree("附录：常见问题与解答"), excludes_subtree("代码解读与分析"), excludes_subtree("微调技术")
 (True, True, False)
+>>> excludes_subtree("37 条评论"), excludes_subtree("Comments"), excludes_subtree("论文评论方法")
+(True, True, False)
 >>> is_question("如何选择合适的深度学习框架"), is_question("Q1：什么是大模型？"), is_question("反向传播")
 (True, True, False)
 """
@@ -25,7 +27,7 @@ SCAFFOLDING = re.compile(
 EXCLUDED = re.compile(
     r"(?:关键词|关键字|摘要|附录|常见问题|问题与解答|FAQ|Q&A|扩展阅读|延伸阅读|参考资料|参考文献|"
     r"代码|(?:举例|实例|案例)$|项目实战|环境搭建|开发环境|资源推荐|框架推荐|工具推荐|学习资源|推荐阅读|"
-    r"总结|结语|小结|展望|写在最后|致谢|作者)",
+    r"总结|结语|小结|展望|写在最后|致谢|作者|(?:^|\d\s*条?)评论区?$|^\d*\s*comments?$|^discussion$|^replies$)",
     re.IGNORECASE,
 )
 QUESTION = re.compile(r"(?:^[QＱ]\d*\s*[:：.]|[?？]$|^(?:如何|怎么|怎样|为什么|为何|什么是|哪些|是否)|的区别$)")
