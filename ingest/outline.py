@@ -30,6 +30,12 @@ MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 #: A paragraph that is only a bold label: **第一步：打好基础**, **Step 2: Math**, **推荐资料：**.
 BOLD_LINE = re.compile(r"^\s*\*\*([^*]{1,60}?)\*\*\s*[:：]?\s*$")
 HEADING_MARKS = re.compile(r"^\s{0,3}(#{1,6})\s+\S")
+TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+TABLE_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}")
+#: A cell that only says when or how long (第 1–3 周, Weeks 1-2, 3 months): no subject in it.
+DURATION = re.compile(r"^(?:第?\s*[\d一二三四五六七八九十]+\s*(?:[-–~—至到]\s*[\d一二三四五六七八九十]+\s*)?"
+                      r"(?:周|天|个月|月|小时|weeks?|months?|days?|hours?|h)|(?:weeks?|months?|days?)\s*[\d\s\-–]+)$",
+                      re.IGNORECASE)
 MAX_PART_CHARS = 40  #: a part line longer than this is a sentence that starts with an ordinal
 SENTENCE_END = ("。", "！", "？", ".", "!", "?", "；", ";")
 
@@ -115,3 +121,73 @@ def _bold_markup(text: str, level: int) -> str:
     if text.rstrip().endswith((":", "：")) or label.endswith((":", "：")):
         return "#" * (level + 1) + " " + label.rstrip(":：").strip()
     return text
+
+
+def markup_plan_tables(lines: list[Line]) -> list[Line]:
+    """``lines`` with each plan table (rows whose first cell is a numbered stage: 阶段一：X, Stage 2 — X)
+    read as the stages it lists: each cell becomes a sub-item named by its column header, under the
+    heading of the same stage when the document has one, else under a numbered item for the row in
+    place of the table. The rows are then ordered stages and the cells' terms their parts; other tables
+    stay as they are.
+
+    >>> rows = [Line(1, "| 阶段 | 时间 | 学习内容 |"), Line(2, "| --- | --- | --- |"),
+    ...         Line(3, "| 阶段一：基础 | 第 1–3 周 | Python、NumPy |"), Line(4, "| 阶段二：模型 | 第 4 周 | PyTorch |")]
+    >>> [l.text for l in markup_plan_tables(rows)]
+    ['', '', '1. **阶段一：基础**', '   - 学习内容：Python、NumPy', '2. **阶段二：模型**', '   - 学习内容：PyTorch']
+    >>> [l.text for l in markup_plan_tables(rows + [Line(5, "## 阶段二：模型"), Line(6, "先装环境。")])][-4:]
+    ['   - 学习内容：Python、NumPy', '## 阶段二：模型', '- 学习内容：PyTorch', '先装环境。']
+    >>> [l.text for l in markup_plan_tables([Line(1, "| 工具 | 用途 |"), Line(2, "|---|---|"), Line(3, "| vLLM | 推理 |")])]
+    ['| 工具 | 用途 |', '|---|---|', '| vLLM | 推理 |']
+    """
+    headings = {_heading_title(text) for _, text in lines} - {""}
+    placed: dict[str, list[Line]] = {}
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and TABLE_ROW.match(lines[j].text):
+            j += 1
+        if j == i:
+            out.append(lines[i])
+            i += 1
+            continue
+        out += _plan_rows(lines[i:j], headings, placed) or lines[i:j]
+        i = j
+    return [line for own in out
+            for line in [own, *(Line(own.number, p.text) for p in placed.get(_heading_title(own.text), []))]]
+
+
+def _heading_title(text: str) -> str:
+    match = HEADING_MARKS.match(text)
+    return text.strip().lstrip("#").replace("**", "").strip() if match else ""
+
+
+def _cells(text: str) -> list[str]:
+    return [c.replace("**", "").strip() for c in text.strip().strip("|").split("|")]
+
+
+def _is_stage_cell(cell: str) -> bool:
+    number, rest = split_ordinal(cell)
+    return bool(number and rest and is_sequence_label(number))
+
+
+def _plan_rows(block: list[Line], headings: set[str], placed: dict[str, list[Line]]) -> list[Line]:
+    """The list a plan table reads as (rows whose stage has a heading go to ``placed`` under it),
+    or ``[]`` when ``block`` is not a plan table."""
+    if len(block) < 4 or not TABLE_RULE_ROW.match(block[1].text):
+        return []
+    header, rows = _cells(block[0].text), block[2:]
+    if sum(_is_stage_cell(_cells(r.text)[0]) for r in rows) < max(2, len(rows) - 1):
+        return []
+    out = [Line(block[0].number, ""), Line(block[1].number, "")]
+    for k, row in enumerate(rows, 1):
+        first, *rest = _cells(row.text)
+        under_heading = first in headings
+        indent = "" if under_heading else "   "
+        items = [Line(row.number, f"{indent}- {name}：{cell}") for name, cell in zip(header[1:], rest)
+                 if cell and name and not DURATION.match(cell)]
+        if under_heading:
+            placed[first] = items
+        else:
+            out += [Line(row.number, f"{k}. **{first}**"), *items]
+    return out

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.chunks import chunk_document
-from ingest.clean import clean_lines
+from ingest.clean import Line, clean_lines
 from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
 from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
-from ingest.outline import markup_bold_steps, markup_outline
+from ingest.outline import markup_bold_steps, markup_outline, markup_plan_tables
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
@@ -60,7 +60,7 @@ def document_title(doc: RawDocument, parsed: ParsedDocument) -> str:
 
 def analyse(docs: list[RawDocument]) -> Analysis:
     """Derive topics, edges and chunks from decoded documents."""
-    parsed = {d.name: parse_sections(markup_bold_steps(markup_outline(clean_lines(d.text, d.body_start_line))))
+    parsed = {d.name: parse_sections(_markup(clean_lines(d.text, d.body_start_line)))
               for d in docs}
     titles = {d.name: document_title(d, parsed[d.name]) for d in docs}
     per_doc = [document_topics(d.name, parsed[d.name], i) for i, d in enumerate(docs)]
@@ -77,6 +77,11 @@ def analyse(docs: list[RawDocument]) -> Analysis:
     warnings = [f"{name}: {warning}" for name, p in parsed.items() for warning in p.warnings]
     return Analysis(topics, kept, dropped, chunks, titles, order, warnings, merge_report(groups),
                     _stage_ranks(per_doc))
+
+
+def _markup(lines: list[Line]) -> list[Line]:
+    """Plain outlines, bold step paragraphs and plan tables written as the Markdown structure they stand for."""
+    return markup_plan_tables(markup_bold_steps(markup_outline(lines)))
 
 
 def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:
