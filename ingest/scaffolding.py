@@ -37,8 +37,8 @@ PARALLEL = re.compile(r"(?:应用|工具|框架|资源|平台|竞赛|趋势|场�
 
 # Facets: generic labels whose content belongs to the enclosing section. A label is a facet when every
 # word of it is one of these (joined by 与/和/&/and/、), optionally after a qualifier (本周, 推荐, key …).
-QUALIFIER = (r"(?:本周|本章|本阶段|推荐的?|必学的?|必读的?|必备的?|核心|主要|常用的?|相关|学习|重点|关键|路线|整体|"
-             r"key|recommended|main|core|useful)?")
+QUALIFIER = (r"(?:本周|本章|本阶段|各阶段|阶段|推荐的?|必学的?|必读的?|必备的?|核心|主要|常用的?|相关|学习|重点|关键|路线|整体|"
+             r"key|recommended|main|core|useful|stage|phase)?")
 CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
                  r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
                  r"learning path|order|prerequisites?|requirements?|前置要求|前置知识|预备知识|先修知识")
@@ -119,6 +119,25 @@ def is_phase_label(title: str) -> bool:
     (False, False, False)
     """
     return _PHASE.match(title.strip()) is not None
+
+
+# Labels for an activity any stage can have (its evaluation, its project, its data preparation): the same
+# words under two parents name two things (a classifier's metrics, an LLM app's test set).
+ACTIVITY = re.compile(r"^(?:(?:模型|效果)?(?:评测|评估|测评)|(?:数据)?准备数据|数据准备|数据处理|复习|练习|小测|"
+                      r"evaluation|evaluating|assessment|review|recap|data preparation|preparing data|exercises?)$",
+                      re.IGNORECASE)
+
+
+def is_generic_label(title: str) -> bool:
+    """True for a label any stage can use for its own content: a level or activity word (实战项目,
+    Hands-on), an evaluation, a data preparation or a review.
+
+    >>> is_generic_label("实战项目"), is_generic_label("Evaluation"), is_generic_label("数据准备")
+    (True, True, True)
+    >>> is_generic_label("模型量化"), is_generic_label("RAG evaluation"), is_generic_label("Transformer")
+    (False, False, False)
+    """
+    return is_phase_label(title) or ACTIVITY.match(title.strip()) is not None
 
 
 def is_scaffolding(title: str) -> bool:

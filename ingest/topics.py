@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.names import PUNCT, is_latin, is_name_like, is_sequence_label, slugify, split_name, topic_key
 from ingest.roles import HOLDS_SUBJECTS, assign_roles, is_topic
-from ingest.scaffolding import is_phase_label
+from ingest.scaffolding import is_generic_label, is_phase_label
 from ingest.sections import ParsedDocument, Section
 from ingest.terms import section_terms
 from kb.model import HEADING_SEPARATOR, Source, Topic
@@ -167,8 +167,9 @@ def merge_candidates(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
 
 
 def _set_keys(candidates: list[Candidate]) -> None:
-    """Merge keys: the name's key, qualified by the parent for a short generic name that one document
-    uses under different parents (the RNN's 输出层 and the Transformer's 输出层 are two things), or for a
+    """Merge keys: the name's key, qualified by the parent for a short or generic name that one document
+    uses under different parents (the RNN's 输出层 and the Transformer's 输出层, the deep-learning stage's
+    实战项目 and the application stage's, are two things each), or for a
     label that each of two stages describes anew (a repeated layout: "Evaluation" of Month 5 and of Month 6)."""
     parents: dict[tuple[str, str], set[str]] = defaultdict(set)
     defined: dict[tuple[str, str], bool] = defaultdict(lambda: True)
@@ -181,7 +182,8 @@ def _set_keys(candidates: list[Candidate]) -> None:
     for c in candidates:
         place = (c.document, c.key)
         repeated_layout = defined[place] and len(stages[place]) >= 2  # "Evaluation: …" in Month 5 and in Month 6
-        if (_is_short(c.key) or repeated_layout) and len(parents[place]) >= 2 and not c.aliases:
+        generic = _is_short(c.key) or repeated_layout or is_generic_label(c.name)
+        if generic and len(parents[place]) >= 2 and not c.aliases:
             c.key = f"{c.key}@{topic_key(c.parent)}"
             c.aliases = (_qualified(c.name, c.parent),) if c.parent else ()
 
