@@ -25,7 +25,7 @@ from kb.model import Edge, Evidence
 ARROW = re.compile(r"→|⟶|➔|➜|⇒|-->|->|=>")  # steps are stripped: no blanks around, no rescanning them
 SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
 # Ordinal words. Bare 先/再 only before a verb of learning, so 先进 (advanced) or 先验 (prior) do not count.
-FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解)|\bfirst(?:ly)?\b"
+FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解|弄|搞|熟悉|理解|练)|\bfirst(?:ly)?\b"
 LATER = (r"其次|然后|接着|之后|再(?=学|看|读|碰|进入|到|用|掌握|了解)|最后(?!一)|\bthen\b|\bnext\b|"
          r"\bafter that\b|\bfinally\b|\blastly\b")
 ORDINAL = re.compile(f"({FIRST})|({LATER})", re.IGNORECASE)
@@ -44,19 +44,41 @@ def arrow_chains(text: str) -> list[list[str]]:
 
 
 def ordinal_chains(text: str) -> list[list[str]]:
-    """The segments of sentences that list steps with ordinal words, starting with a "first" word."""
-    chains = []
+    """The segments of sentences that list steps with ordinal words, starting with a "first" word; a
+    next sentence that opens with a "then" word (然后, 之后, 本阶段最后, Then, Finally) goes on with the chain.
+
+    >>> ordinal_chains("先学多层感知机，再学反向传播。之后学注意力机制，再学 Transformer。本阶段最后再学评测。")
+    [['学多层感知机，', '学反向传播', '学注意力机制，', '学 Transformer', '学评测']]
+    >>> ordinal_chains("First, tokenizers. Then embeddings. Finally retrieval."), ordinal_chains("然后学 A，再学 B。")
+    ([[', tokenizers', 'embeddings', 'retrieval']], [])
+    """
+    chains: list[list[str]] = []
+    going_on = False
     for sentence in SENTENCE.split(text):
         marks = list(ORDINAL.finditer(sentence))
-        if len(marks) < 2 or not marks[0].group(1):
+        if going_on and marks and _opens_with(sentence, marks[0]):
+            chains[-1] += _segments(sentence, marks)
             continue
-        ends = [m.start() for m in marks[1:]] + [len(sentence)]
-        segments = [sentence[m.end():end] for m, end in zip(marks, ends)]
-        if not segments[0].strip(" ，,;；"):  # "X first, then Y": the first step is written before its word
-            segments[0] = sentence[:marks[0].start()]
-        segments = [s.strip().rstrip("。.") for s in segments]
-        chains.append([s for s in segments if s.strip(" ，,")])
+        going_on = len(marks) >= 2 and bool(marks[0].group(1)) or len(marks) == 1 and _opens_with(sentence, marks[0], True)
+        if going_on:
+            chains.append(_segments(sentence, marks))
     return [c for c in chains if len(c) >= 2]
+
+
+def _opens_with(sentence: str, mark: re.Match[str], first: bool = False) -> bool:
+    """The sentence starts with ``mark`` (after at most a short lead-in such as 本阶段), a "then" word
+    or, with ``first``, a "first" word."""
+    lead = sentence[:mark.start()].strip()
+    return bool(mark.group(1) if first else mark.group(2)) and len(lead) <= 4 and not re.search(r"[，,：:]", lead)
+
+
+def _segments(sentence: str, marks: list[re.Match[str]]) -> list[str]:
+    ends = [m.start() for m in marks[1:]] + [len(sentence)]
+    segments = [sentence[m.end():end] for m, end in zip(marks, ends)]
+    if marks[0].group(1) and not segments[0].strip(" ，,;；"):  # "X first, then Y": the step before its word
+        segments[0] = sentence[:marks[0].start()]
+    segments = [s.strip().rstrip("。.") for s in segments]
+    return [s for s in segments if s.strip(" ，,")]
 
 
 def sequence_edges(doc: DocumentTopics, resolve: Callable[[str, bool], str]) -> Iterator[Edge]:
