@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ingest.independence import INDEPENDENT, independent_pairs, predecessors
 from ingest.mermaid import MermaidArrow
@@ -51,6 +51,10 @@ BEFORE_EN = re.compile(rf"\bbefore (?:you |we |moving |going )?(?:\w+ (?:on |to 
 #: tried from every position would be quadratic in a sentence without punctuation).
 CUES = ((IS_BASIS, True), (BEFORE, False), (FIRST_THEN, False), (USED_FOR, True), (BEFORE_EN, True))
 MAX_PER_SIDE = 3
+#: A line that lists what its section needs: "Prerequisites: A, B", "**前置知识**：A、B", "Requires: A and B".
+NEEDS_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(?:prerequisites?|pre-?reqs?|requires|depends on|前置知识|前置要求|前置|先修知识|先修|"
+                        r"需要先学|依赖)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<items>\S.*)$", re.IGNORECASE)
+NEEDS_SPLIT = re.compile(r"\s*(?:[,，、;；/]|\band\b|和|与|及)\s*", re.IGNORECASE)
 
 
 def part_of_edges(doc: DocumentTopics) -> Iterator[Edge]:
@@ -154,6 +158,41 @@ def mermaid_edges(doc_name: str, arrows: Iterable[MermaidArrow], topic_of: dict[
         a, b = topic_of.get(arrow.source), topic_of.get(arrow.target)
         if a and b and a != b:
             yield Edge(a, b, "prerequisite", (Evidence("mermaid", doc_name, arrow.line, arrow.text),))
+
+
+def needs_line_edges(doc: DocumentTopics, resolve: Callable[[str, bool], str]) -> Iterator[Edge]:
+    """Edges from lines that list their section's prerequisites ("Prerequisites: A, B", "前置知识：A、B"):
+    each item that names a topic comes before the section's own topic."""
+    for section, line, text, items in _needs_lines(doc):
+        own = doc.candidate_of(section)
+        if own is None or section.role == "dropped":
+            continue
+        for item in needed_items(items):
+            x = resolve(item, True)
+            if x and x != own.topic_id:
+                yield Edge(x, own.topic_id, "prerequisite", (Evidence("explicit", doc.name, line, text[:200]),))
+
+
+def _needs_lines(doc: DocumentTopics) -> Iterator[tuple[Section, int, str, str]]:
+    """(section, line number, text, listed names) of each prerequisites line: a body line of the section,
+    or a list item ("- 前置知识：A、B") of the section holding it."""
+    for section in doc.parsed.walk():
+        lines = [(section.parent, section.line, section.raw)] if section.kind == "item" else []
+        for owner, number, text in [*lines, *((section, ln.number, ln.text) for ln in section.body)]:
+            if owner is not None and (match := NEEDS_LINE.match(text.strip())):
+                yield owner, number, text.strip(), match.group("items")
+
+
+def needed_items(text: str) -> list[str]:
+    """The names listed after a "Prerequisites:" label.
+
+    >>> needed_items("Python, Probability and Statistics"), needed_items("线性代数、概率论。")
+    (['Python', 'Probability', 'Statistics', 'Probability and Statistics'], ['线性代数', '概率论'])
+    """
+    text = text.strip().rstrip("。.").replace("**", "")
+    pieces = [p.strip() for p in NEEDS_SPLIT.split(text) if p.strip()]
+    joined = [p.strip() for p in re.split(r"\s*[,，、;；]\s*", text) if p.strip()]
+    return list(dict.fromkeys(pieces + [p for p in joined if p not in pieces]))
 
 
 def cue_edges(doc: DocumentTopics, mentions: MentionIndex) -> Iterator[Edge]:

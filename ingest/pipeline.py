@@ -15,7 +15,8 @@ from ingest.chunks import chunk_document
 from ingest.clean import Line, clean_lines
 from ingest.dag import make_acyclic
 from ingest.glossary import add_english_aliases, load_glossary
-from ingest.edges import cue_edges, merge_edges, mermaid_edges, part_of_edges, sibling_edges, stage_edges
+from ingest.edges import (cue_edges, merge_edges, mermaid_edges, needs_line_edges, part_of_edges, sibling_edges,
+                          stage_edges)
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
 from ingest.outline import markup_bold_steps, markup_outline, markup_plan_tables
@@ -214,7 +215,9 @@ def _all_edges(per_doc: list[DocumentTopics], arrows: dict[str, list[MermaidArro
     label_topic = {c.name: tid for tid, members in groups.items() for c in members}
     edges: list[Edge] = []
     for dt in per_doc:
-        edges += sequence_edges(dt, _step_resolver(topics, mentions, dt.name))
+        resolve = _step_resolver(topics, mentions, dt.name)
+        edges += sequence_edges(dt, resolve)
+        edges += needs_line_edges(dt, resolve)
         edges += part_of_edges(dt)
         edges += sibling_edges(dt)
         edges += stage_edges(dt)
