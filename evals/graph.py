@@ -263,8 +263,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "roadmaps"
 #: Roadmaps written on 2026-12-02 and first run as the measurement (split "fresh"); never tuned on.
 FRESH = PROJECT_ROOT / "tests" / "fixtures" / "fresh"
-#: Roadmaps written on 2026-12-03 before any rule ran on them (split "fresh2"); measured once, never tuned on.
+#: Roadmaps written on 2026-12-03 before any rule ran on them (split "fresh2"); measured once, then tuned on.
 FRESH2 = PROJECT_ROOT / "tests" / "fixtures" / "fresh2"
+#: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh3"); measured once, never tuned on.
+FRESH3 = PROJECT_ROOT / "tests" / "fixtures" / "fresh3"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"
 
