@@ -38,17 +38,21 @@ NAMES_SHOWN = 8
 # for the topic named first, B for the second; the flag says whether A is the topic asked
 # about (for "need": the goal) or B is.
 _SHAPES: tuple[tuple[str, str, bool], ...] = (
-    ("order", rf"{A}\W*(?:和|与|跟|还是|或者?|、|or|and)\W*(?:先学)?\W*{B}.*(?:先|顺序|first|order)", True),
+    ("order", rf"{A}\W*(?:和|与|跟|还是|或者?|、|or|and)\W*(?:先学)?\W*{B}.*(?:先|顺序|first|order|(?:哪个|谁).{{0,4}}(?:在前|前面))", True),
     ("order", rf"先学\W*{A}\W*还是\W*(?:先学)?\W*{B}", True),
     ("order", rf"(?:first|before)\W*{A}\W*or\W*{B}", True),
     ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*(?:学|掌握|懂|会|了解)\w?\W*{B}.*[吗么嘛]", True),
+    ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*把\W*{B}\W*(?:学|掌握|搞|弄|看)\w?\W*[吗么嘛]", True),
     ("need", rf"{A}\W*是\W*{B}\W*的\W*(?:前提|基础|前置)", False),
-    ("need", rf"(?:need|required?|have) to (?:know|learn|study|master)\W*{A}\W*(?:for|before|to learn|to study)\W*{B}", False),
+    ("need", rf"(?:need|required?|have) to (?:know|learn|study|master|finish|complete)\W*{A}\W*"
+             rf"(?:for|before|to learn|to study)\W*(?:starting\W*|beginning\W*|learning\W*)?{B}", False),
     ("need", rf"need\W*{A}\W*(?:for|before|to learn|to study)\W*{B}", False),
     ("need", rf"is\W*{A}\W*(?:needed|required|a prerequisite)\W*(?:for|before|of)\W*{B}", False),
     ("need", rf"(?:should|must) i (?:learn|know|study)\W*{A}\W*before\W*{B}", False),
     ("path", rf"{A}\W*的\W*(?:学习)?\W*(?:路径|路线|步骤)", True),
-    ("path", rf"从(?:零|头|0)(?:开始)?\W*(?:学到|学|到|入门)\W*{A}|{A}\W*(?:要|该|应该)?怎么(?:学|入门)|{A}\W*(?:的)?学习顺序", True),
+    ("path", rf"从(?:零|头|0)(?:开始)?\W*(?:学到|学|到|入门)\W*(?:能做|会做|能用|会用)?\W*{A}|{A}\W*(?:要|该|应该)?怎么(?:学|入门)|"
+             rf"{A}\W*(?:的)?学习顺序", True),
+    ("path", rf"(?:学到|到)\W*{A}\W*为止|{A}\W*(?:前面|中间|之前)\W*(?:要|需要|得)?\W*依次", True),
     ("path", rf"how (?:do|should|can|would) i (?:learn|get to|study|reach|work up to)\W*{A}|from (?:scratch|zero) to\W*{A}", True),
     ("path", rf"怎么(?:一步步)?\W*学到\W*{A}|{A}\W*怎么\W*一步步", True),
     ("path", rf"(?:path|route|roadmap|steps)\W*(?:to|towards|for)\W*(?:learn(?:ing)?\W*)?{A}", True),
@@ -59,7 +63,7 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("after", rf"after\W*(?:learning\W*|studying\W*|i know\W*)?{A}|once i (?:know|have learned|learn)\W*{A}", True),
     ("after", rf"{A}\W*(?:leads to|is followed by)|(?:comes|follows)\W*(?:next\W*)?after\W*{A}", True),
     ("before", rf"{A}\W*(?:之前|以前|前)\W*(?:需要|要|应该|得|必须)?\W*先?\W*(?:掌握|学|了解|准备|具备|懂|会)", True),
-    ("before", rf"{A}\W*的\W*(?:前一步|上一步|前面一步)|{A}\W*(?:前面|之前)\W*(?:是|有)\W*(?:什么|哪些)|"
+    ("before", rf"{A}\W*的?\W*(?:前一步|上一步|(?:前面|之前)\W*(?:那|的)?\W*一步)|{A}\W*(?:前面|之前)\W*(?:是|有)\W*(?:什么|哪些)|"
                rf"{A}\W*(?:需要|要)\W*(?:什么|哪些)\W*基础|(?:学|入门)\W*{A}\W*(?:前|之前)", True),
     ("before", rf"what (?:comes|goes|is) (?:right )?before\W*{A}|what (?:do|should) i (?:know|learn|study) (?:first )?(?:for|before)\W*{A}", True),
     ("before", rf"{A}\W*的\W*(?:前置|前提|先修)", True),
@@ -88,16 +92,26 @@ class GraphAnswer:
 
 
 def classify(question: str, topics: Sequence[Topic]) -> GraphQuestion | None:
-    """The graph question ``question`` asks about its linked ``topics``, or None for any other question."""
+    """The graph question ``question`` asks about its linked ``topics``, or None for any other question.
+
+    A one-topic shape may hold for the second topic named ("CNN 里全连接层前面那一步是什么？" asks about
+    全连接层, not CNN); an article before a topic ("after the Retriever") is not part of the shape.
+
+    >>> classify("CNN 里全连接层前面那一步是什么？", [Topic("cnn", "CNN"), Topic("fc", "全连接层")])
+    GraphQuestion(relation='before', topic='fc', other='')
+    """
     template, named = templated(question, topics)
+    template = re.sub(rf"\bthe\s+(?=[{A}{B}])", "", template, flags=re.IGNORECASE)
+    swapped = template.translate({ord(A): B, ord(B): A})
     for relation, shape, a_is_topic in _SHAPES:
-        two = B in shape
-        if (two and len(named) < 2) or not named or not re.search(shape, template, re.IGNORECASE):
+        if B in shape:
+            if len(named) >= 2 and re.search(shape, template, re.IGNORECASE):
+                topic, other = (named[0], named[1]) if a_is_topic else (named[1], named[0])
+                return GraphQuestion(relation, topic.id, other.id)
             continue
-        if not two:
-            return GraphQuestion(relation, named[0].id)
-        topic, other = (named[0], named[1]) if a_is_topic else (named[1], named[0])
-        return GraphQuestion(relation, topic.id, other.id)
+        for text, topic in zip((template, swapped), named):
+            if re.search(shape, text, re.IGNORECASE):
+                return GraphQuestion(relation, topic.id)
     return None
 
 

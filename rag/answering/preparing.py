@@ -57,11 +57,13 @@ def prepare(
     lang = question_language(question, [n for t in topics for n in t.names])
     facts = graph_facts(roadmap, topics, known, lang=lang)
     bounds = (relevance or {}).get(lang, (None, None))
-    if not seems_covered(question, lang, topics, result.passages, result.similarity, bounds, config.min_overlap,
-                         (named or {}).get(lang)):
+    asked = graph_answer.classify(question, topics)
+    # A question about the learning order of topics the graph holds is answered by the graph, however
+    # its wording compares with the passages'; any other question must seem to be about the passages.
+    if asked is None and not seems_covered(question, lang, topics, result.passages, result.similarity, bounds,
+                                           config.min_overlap, (named or {}).get(lang)):
         # Passages and suggestions unrelated to the question would only mislead.
         return Prepared(question, query, lang, topics, replace(facts, next_topics=()), (), False, turns)
-    asked = graph_answer.classify(question, topics)
     graph = graph_answer.answer(roadmap, asked, lang, known) if asked is not None else None
     return Prepared(question, query, lang, topics, facts, result.passages, True, turns, graph)
 

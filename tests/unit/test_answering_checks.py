@@ -58,6 +58,16 @@ def topics(rm: Roadmap, *names: str) -> list[Topic]:
     (EN, "How do I learn Evaluation from scratch?", ["Evaluation"], GraphQuestion("path", "Evaluation")),
     (ZH, "要学多头注意力得先学线性代数吗？", ["多头注意力", "线性代数"], GraphQuestion("need", "多头注意力", "线性代数")),
     (EN, "Should I learn Python or Retriever first?", ["Python", "Retriever"], GraphQuestion("order", "Python", "Retriever")),
+    # shapes of the 2026-12-03 untuned set, measured and seen on 2026-12-04 (now tuning data)
+    (ZH, "多头注意力前面那一步是什么？", ["多头注意力"], GraphQuestion("before", "多头注意力")),
+    (ZH, "到多头注意力为止，前面要依次经过哪些步骤？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
+    (ZH, "想一路学到多头注意力，中间要依次经过哪些内容？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
+    (EN, "Should I learn Python or the Retriever first?", ["Python", "Retriever"], GraphQuestion("order", "Python", "Retriever")),
+    (ZH, "线性代数和多头注意力，哪个该放在前面？", ["线性代数", "多头注意力"], GraphQuestion("order", "线性代数", "多头注意力")),
+    (ZH, "学多头注意力之前必须先把线性代数学完吗？", ["多头注意力", "线性代数"], GraphQuestion("need", "多头注意力", "线性代数")),
+    (EN, "Do I need to finish Python before starting Retriever?", ["Python", "Retriever"],
+     GraphQuestion("need", "Retriever", "Python")),
+    (ZH, "从零开始到能做多头注意力，要怎么一步步来？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
 ])
 def test_graph_questions_are_recognised_on_any_roadmap(rm: Roadmap, question: str, names: list[str],
                                                        expected: GraphQuestion) -> None:
