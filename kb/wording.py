@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -16,15 +17,38 @@ KIND_WORDS = {
 }
 
 
-def cite(evidence: dict[str, Any]) -> str:
-    """One piece of evidence as ``kind（document 第N行：“sentence”）``.
+KIND_WORDS_EN = {
+    "explicit": "stated in the text",
+    "mermaid": "an arrow of the document's flowchart",
+    "arrow": "an arrow diagram in the text",
+    "stage": "the order of the learning stages",
+    "sibling": "the order of the document's items",
+    "structure": "the document's outline",
+}
+#: The sentences ingest writes for order and structure it observed (not quotes), and their English.
+_OBSERVED_EN = (
+    (re.compile(r"^「(.+)」列在「(.+)」之下$"), '"{0}" is listed under "{1}"'),
+    (re.compile(r"^「(.+)」排在「(.+)」之前（同属「(.*)」）$"), '"{0}" is listed before "{1}" (both under "{2}")'),
+    (re.compile(r"^「(.+)」在「(.+)」之前$"), '"{0}" comes before "{1}"'),
+)
+
+
+def cite(evidence: dict[str, Any], zh: bool = True) -> str:
+    """One piece of evidence as ``kind（document 第N行：“sentence”）``, or in English ``kind (document, line N: "sentence")``.
 
     >>> cite({"kind": "explicit", "document": "a.md", "line": 3, "sentence": "线性代数是神经网络的基础。"})
     '文中明确指出（a.md 第3行：“线性代数是神经网络的基础。”）'
+    >>> print(cite({"kind": "structure", "document": "a.md", "line": 9, "sentence": "「Embeddings」列在「RAG」之下"}, zh=False))
+    the document's outline (a.md, line 9: "Embeddings" is listed under "RAG")
     """
     sentence = evidence["sentence"]
     sentence = sentence if len(sentence) <= 80 else sentence[:79] + "…"
-    return f"{KIND_WORDS.get(evidence['kind'], evidence['kind'])}（{evidence['document']} 第{evidence['line']}行：“{sentence}”）"
+    if zh:
+        return f"{KIND_WORDS.get(evidence['kind'], evidence['kind'])}（{evidence['document']} 第{evidence['line']}行：“{sentence}”）"
+    observed = next((english.format(*m.groups()) for pattern, english in _OBSERVED_EN
+                     if (m := pattern.match(sentence))), None)
+    said = observed or f'"{sentence}"'
+    return f"{KIND_WORDS_EN.get(evidence['kind'], evidence['kind'])} ({evidence['document']}, line {evidence['line']}: {said})"
 
 
 def strongest(evidence: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -58,6 +58,8 @@ def prepare(
     facts = graph_facts(roadmap, topics, known, lang=lang)
     bounds = (relevance or {}).get(lang, (None, None))
     asked = graph_answer.classify(question, topics)
+    if asked is not None and not graph_answer.has_answer(roadmap, asked):
+        asked = None
     # A question about the learning order of topics the graph holds is answered by the graph, however
     # its wording compares with the passages'; any other question must seem to be about the passages.
     if asked is None and not seems_covered(question, lang, topics, result.passages, result.similarity, bounds,

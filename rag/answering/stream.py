@@ -68,7 +68,7 @@ def stream_answer(
         yield Token(lead)  # the graph's answer: deterministic, shown before any model runs
     if not prepared.covered:
         pieces: Iterable[str] = [not_covered_text(prepared.lang)]
-    elif llm is None or (prepared.graph is not None and not config.model_after_graph):
+    elif llm is None or (settled(prepared) and not config.model_after_graph):
         # No model: the extractive answer; after the graph's own answer, nothing (the key quote follows).
         pieces = extractive_lines(prepared, config.extractive_passages, config.quote_chars) if llm is None else []
     else:
@@ -95,11 +95,16 @@ def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[Bas
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
     facts = prepared.facts.lines(prepared.lang, suggestions=False)
     question, kind = prepared.question, "list" if is_list_question(prepared.question) else ""
-    if prepared.graph is not None:
+    if settled(prepared):
         # The graph answered the order; the model only says what the passages say about the topics.
         question, facts, kind = topics_question(prepared), [], "graph"
     return build_messages(question, facts, prepared.passages, prepared.lang,
                           history=prepared.history, budget=budget, kind=kind)
+
+
+def settled(prepared: Prepared) -> bool:
+    """Whether the graph's answer settles the question (see ``GraphAnswer.settles``)."""
+    return prepared.graph is not None and prepared.graph.settles
 
 
 def topics_question(prepared: Prepared) -> str:

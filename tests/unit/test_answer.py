@@ -464,6 +464,23 @@ def test_after_a_graph_answer_the_model_is_asked_about_the_topics_and_a_list_que
     assert llm.prompts[0][0] == llm.prompts[1][0]  # one byte-identical system message first: llama.cpp reuses it
 
 
+def test_a_parts_question_leads_with_the_parts_and_the_model_still_answers_it_from_the_passages(
+        assistant: Assistant) -> None:
+    roadmap = tiny_roadmap()
+    roadmap.graph.add_node("scaled-dot-product", name="缩放点积", aliases=[], order=(0, 9))
+    roadmap.graph.add_edge("scaled-dot-product", "self-attention", kind="part_of", evidence=[])
+    llm = chat("自注意力机制用 Query、Key、Value 计算注意力权重[1]。")
+    events = list(stream_answer("自注意力机制包括哪些内容？", roadmap=Roadmap(roadmap.graph), searcher=assistant.searcher,
+                                embedder=None, llm=llm))
+    answer = collect(events)
+    assert answer.graph_answer.startswith("在知识图谱中，「自注意力机制」包括1项：缩放点积")
+    assert "自注意力机制包括哪些内容？" in human_text(llm.prompts[0])  # asked as it was, not "what do they say"
+    assert "Query、Key、Value" in answer.text  # what the passages say follows the graph's parts
+    none = collect(list(stream_answer("自注意力机制包括哪些内容？", roadmap=Roadmap(roadmap.graph),
+                                      searcher=assistant.searcher, embedder=None, llm=None)))
+    assert none.text.startswith(none.graph_answer) and "资料要点" in none.text
+
+
 # --- one road: one search per question, the linker built once, config passed down ---------------
 
 

@@ -9,7 +9,7 @@ import pytest
 from kb import Roadmap
 from kb.model import Topic
 from rag.answering.citations import Citation
-from rag.answering.graph_answer import GraphQuestion, answer, classify
+from rag.answering.graph_answer import GraphQuestion, answer, classify, has_answer
 from rag.answering.grounding import MARK, Support, ground, missing_specifics, specifics
 from rag.answering.lists import best_list, is_list_question, listing_sentence, missing_items
 from rag.answering.quote import key_quote
@@ -89,6 +89,26 @@ def test_the_graph_answer_names_the_prerequisites_with_their_evidence() -> None:
     assert "d.md 第3行" in said.sentence and said.topics == ("自注意力机制",)
     english = answer(EN, GraphQuestion("after", "Embeddings"), "en")
     assert english.sentence.startswith("In the roadmap graph, after Embeddings you can learn: Retriever")
+    assert "(evidence: stated in the text (d.md, line 3:" in english.sentence  # English around the quote
+
+
+@pytest.mark.parametrize("rm, question, topic", [
+    (ZH, "自注意力机制包括哪些内容？", "自注意力机制"),
+    (ZH, "自注意力机制这一部分要学哪些知识点？", "自注意力机制"),
+    (roadmap(["Python", "RAG"], {"Embeddings": "RAG", "Reranking": "RAG"}), "What does RAG cover?", "RAG"),
+    (roadmap(["Python", "RAG"], {"Embeddings": "RAG", "Reranking": "RAG"}), "What topics fall under RAG?", "RAG"),
+])
+def test_what_a_topic_is_made_of_is_answered_with_all_its_parts(rm: Roadmap, question: str, topic: str) -> None:
+    asked = classify(question, topics(rm, topic))
+    assert asked == GraphQuestion("parts", topic)
+    parts = [t.name for t in rm.parts(topic)]
+    said = answer(rm, asked, "zh" if "自" in question else "en")
+    assert said.topics == tuple(parts) and all(p in said.sentence for p in parts)
+
+
+def test_a_topic_without_parts_has_no_graph_answer_about_its_parts() -> None:
+    assert not has_answer(ZH, GraphQuestion("parts", "多头注意力"))
+    assert has_answer(ZH, GraphQuestion("parts", "自注意力机制")) and has_answer(ZH, GraphQuestion("before", "多头注意力"))
 
 
 def test_need_and_order_follow_the_transitive_graph_both_ways() -> None:
