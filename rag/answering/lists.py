@@ -1,10 +1,11 @@
 """Lists in passages: the items a passage lists (courses, books, frameworks, steps, methods), so an
 answer to a list question can name every one.
 
-Two forms are found, in any document: a block of bullet or numbered lines (its items
-are the lines' heads: bold text, a title in 《》, or the text before a colon), and an
-inline series in one line ("梯度、导数、优化方法"). The list that answers the question is
-the one whose label or line shares most of the question's words.
+Three forms are found, in any document: a block of bullet or numbered lines (its items
+are the lines' heads: bold text, a title in 《》, or the text before a colon), an
+inline series in one line ("梯度、导数、优化方法"), and a Markdown table (its items are the
+first cells of its rows, its header and the line above it the label). The list that
+answers the question is the one whose label or line shares most of the question's words.
 
 >>> text = "- **课程**：\\n  - 吴恩达《Deep Learning Specialization》（Coursera）。\\n  - 李沐《动手学深度学习》（中文）。"
 >>> found = best_list(text, "有哪些推荐课程？")
@@ -71,7 +72,7 @@ def is_list_question(question: str) -> bool:
 def best_list(text: str, question: str) -> ItemList | None:
     """The list in ``text`` that best answers ``question`` (None when no list shares a question word)."""
     words = question_words(question)
-    candidates = [*blocks(text, words), *series(text, words)]
+    candidates = [*blocks(text, words), *series(text, words), *tables(text, words)]
     candidates = [c for c in candidates if c.score > 0 and 2 <= len(c.items) <= MAX_ITEMS]
     return max(candidates, key=lambda c: (c.score, len(c.items)), default=None)
 
@@ -140,6 +141,44 @@ def series(text: str, words: set[str]) -> list[ItemList]:
     return found
 
 
+def tables(text: str, words: set[str]) -> list[ItemList]:
+    """Markdown tables: the first cell of every row under the header, labelled by the header and the line above.
+
+    >>> table = "Frameworks to know:\\n| Framework | Good for |\\n|---|---|\\n| LangChain | chains |\\n| vLLM | serving |"
+    >>> tables(table, {"framework"})[0].items
+    ('LangChain', 'vLLM')
+    """
+    found = []
+    lines = text.splitlines()
+    for start, end in _table_spans(lines):
+        rows = [_cells(line) for line in lines[start:end]]
+        if len(rows) < 4 or not all(set(c) <= set("-: ") for c in rows[1]):
+            continue  # a header, its rule and at least two rows
+        items = tuple(h for h in (item_head(r[0]) if r else "" for r in rows[2:]) if h)
+        label = (lines[start - 1] if start else "") + " " + " ".join(rows[0])
+        header_names = _score(rows[0][0] if rows[0] else "", words) > 0  # "Framework" heads a list of frameworks
+        found.append(ItemList(items, "\n".join(lines[start:end]), _relevance(label, items, words, header_names)))
+    return found
+
+
+def _table_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
+    """(first, past-last) line numbers of the runs of table lines."""
+    spans, start = [], None
+    for i, line in enumerate([*lines, ""]):
+        if line.strip().startswith("|"):
+            start = i if start is None else start
+        elif start is not None:
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a table line, without links' targets and emphasis."""
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line.strip().strip("|"))
+    return [cell.strip() for cell in line.split("|")]
+
+
 def item_head(line: str) -> str:
     """The name of a list item: its title in 《》, its bold text, or the text before a colon.
 
@@ -179,16 +218,18 @@ def _clean(item: str) -> str:
 
 
 def introduces(label: str, item: bool = True) -> bool:
-    """Whether a label introduces the list after it: it ends with a colon or "如下", or (for the
-    line above a block, ``item``) is itself a list item, the block holding its parts.
+    """Whether a label introduces the list after it: it ends with a colon, "如下" or "包括" (not with
+    "如": examples are not the list the label names), or (for the line above a block, ``item``) is
+    itself a list item, the block holding its parts.
 
     >>> introduces("- **必读论文**："), introduces("具体操作步骤如下："), introduces("下面是一段话。")
     (True, True, False)
-    >>> introduces("- **卷积操作**：提取局部特征，如", item=False)
-    False
+    >>> introduces("- **卷积操作**：提取局部特征，如", item=False), introduces("常见的训练方法包括", item=False)
+    (False, True)
     """
     bare = label.strip().replace("*", "")
-    return bool(bare) and (bare.endswith(("：", ":", "如下")) or (item and _BULLET.match(label) is not None))
+    return bool(bare) and (bare.endswith(("：", ":", "如下", "包括", "包含", "分为", "分成")) or
+                           (item and _BULLET.match(label) is not None))
 
 
 def _relevance(label: str, items: Sequence[str], words: set[str], introduced: bool = False) -> int:
@@ -201,5 +242,14 @@ def _relevance(label: str, items: Sequence[str], words: set[str], introduced: bo
 
 
 def _score(text: str, words: set[str]) -> int:
+    """How many of ``words`` occur in ``text``; an English plural also by its singular.
+
+    >>> _score("| Engine | Good for |", {"engines", "table"})
+    1
+    """
     lowered = text.lower()
-    return sum(occurs(w.lower(), lowered) for w in words)
+    return sum(occurs(w.lower(), lowered) or (_plural(w) and occurs(w.lower()[:-1], lowered)) for w in words)
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.isascii() and word.lower().endswith("s") and not word.lower().endswith("ss")

@@ -205,14 +205,23 @@ BULLETS = ("学习资源：\n- **课程**：\n  - 吴恩达《Deep Learning Spec
 NUMBERED = ("The retriever has three steps:\n1. **Split**: cut documents into chunks.\n"
             "2. **Index**: store vectors.\n3. **Fetch**: return the top matches.")
 SERIES = "数学基础：\n- **微积分**：梯度、导数、优化方法（如梯度下降）。\n- **线性代数**：矩阵运算。"
+TABLE_EN = ("Serving options compared:\n\n| Engine | Good for | Setup |\n|---|---|---|\n"
+            "| [vLLM](https://x.org) | GPU servers | medium |\n| **Ollama** | laptops | easy |\n| llama.cpp | CPUs | easy |")
+TABLE_ZH = "## 框架对比\n\n| 框架 | 用途 |\n| :-- | :-- |\n| PyTorch | 训练 |\n| LangChain | 编排调用 |"
+#: a block of headings that all name the topic, and a series the label "包括" introduces, which the question asks for
+INTRODUCED = ("- **检索器的选择**：按数据量选。\n- **检索器的部署**：放在服务端。\n"
+              "- **检索器的评测**：常见的评测指标包括命中率、MRR和NDCG等。")
 
 
 @pytest.mark.parametrize("text, question, items", [
     (BULLETS, "有哪些推荐课程？", ("Deep Learning Specialization", "动手学深度学习", "Hugging Face官方课程")),
     (NUMBERED, "Which steps does the retriever have?", ("Split", "Index", "Fetch")),
     (SERIES, "微积分要掌握哪些内容？", ("梯度", "导数", "优化方法")),
+    (TABLE_EN, "Which engines does the comparison table list?", ("vLLM", "Ollama", "llama.cpp")),
+    (TABLE_ZH, "对比了哪些框架？", ("PyTorch", "LangChain")),
+    (INTRODUCED, "检索器的评测指标有哪些？", ("命中率", "MRR", "NDCG")),
 ])
-def test_the_list_answering_the_question_is_found_in_bullets_numbers_or_a_series(
+def test_the_list_answering_the_question_is_found_in_bullets_numbers_a_series_or_a_table(
         text: str, question: str, items: tuple[str, ...]) -> None:
     assert is_list_question(question)
     found = best_list(text, question)
