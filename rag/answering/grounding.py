@@ -60,7 +60,13 @@ _BARE_ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)、]?\s*$")
 #: Words of a sentence that only talks about its citations ("这些内容来自[2]和[3]。", "Source: [1]").
 _CITATION_TALK = re.compile(
     r"^(?:[\s:：,，、.。和与及]|这些|以上|上述|内容|信息|资料|来源|编号|来自|出自|分别|参见|见|为|是"
-    r"|sources?|see|from|passages?|and|the|these|this|is|are)*$", re.IGNORECASE)
+    r"|sources?|see|from|passages?|and|the|these|this|is|are|it|stated|mentioned|said|in|as|both|first|second|third"
+    r"|roadmap|facts?|documents?|graph|according|to)*$", re.IGNORECASE)
+#: Words of a lead-in to a list ("各阶段的主题分别如下：", "The passages list several tools:") besides the question's.
+_LEAD_IN = re.compile(
+    r"如下|以下|下面|分别|主要|包括|包含|资料|列出|列举|几项|几种|这些|有|是|了|的|"
+    r"\b(?:the|these|passages?|documents?|roadmap|lists?|listed|several|following|include[sd]?|are|is|as|follows)\b",
+    re.IGNORECASE)
 _FUNCTION_WORDS = frozenset(
     "a an the and or of to in on for with by as at is are be was were it its this that these those from "
     "which what how can into such also more most than their they you your i we our not no it's there "
@@ -90,7 +96,7 @@ def ground(text: str, texts: Sequence[str], lang: str = "zh", encoder: Encoder |
             out.append(text[last : match.start()])
             last = match.end()
             continue
-        if not judgeable(sentence):
+        if not judgeable(sentence) or lead_in(sentence, question):
             continue
         judged += 1
         if support.holds(sentence):
@@ -116,9 +122,30 @@ def citation_talk(sentence: str) -> bool:
 
     >>> citation_talk("这些内容来自[2]和[3]。"), citation_talk("来源编号：[1]"), citation_talk("LoRA冻结权重[1]。")
     (True, True, False)
+    >>> citation_talk("This is stated in the first passage [1] and the second passage [2].")
+    True
     """
     bare = _bare(sentence)
     return bool(_MARKER.search(sentence)) and _CITATION_TALK.match(bare) is not None
+
+
+def lead_in(sentence: str, question: str) -> bool:
+    """Whether a sentence only announces the list after it: it ends with a colon and says nothing but the
+    question's words and the words of an announcement (it claims nothing; it stays, unjudged).
+
+    >>> lead_in("从第一阶段到第五阶段，每个阶段的主题分别如下：", "从第一阶段到第五阶段，每个阶段的主题分别是什么？")
+    True
+    >>> q = "Which communities should be watched for new projects?"
+    >>> lead_in("The passages list several communities that should be watched:", q), lead_in("GitHub is one of them:", q)
+    (True, False)
+    """
+    bare = _bare(sentence).rstrip()
+    if not bare.endswith((":", "：")):
+        return False
+    said = _LEAD_IN.sub(" ", fold(bare))
+    if _CJK.search(bare):
+        return not (_pairs(said.replace(" ", "")) - _pairs(_LEAD_IN.sub("", fold(question))) - _pairs(fold(question)))
+    return not (_terms(said) - _terms(fold(question)))
 
 
 def _tidy(text: str) -> str:
