@@ -38,3 +38,7 @@ class AnswerConfig:
     """A sentence gets a passage's marker when at least this share of it (character pairs, or terms) is in the passage."""
     wrong_margin: float = 0.2
     """A sentence's markers are replaced when their passages hold this much less of it than the best passage."""
+    max_sentences: int = 8
+    """The model is stopped once it has written this many sentences or lines (0: never): the prompt asks for
+    three, and a model that runs on past that writes what the passages do not say (52 invented sentences in one
+    answer of the 2026-12-04 untuned run); a list the top passage holds is completed after it anyway."""

@@ -12,14 +12,19 @@ _MARKUP = re.compile(r"(^|\s)(#{1,6}|-{3,}|>)(?=\s)")
 _BREAK = re.compile(r"(?:^|\s+)[-*+](?:\s+|$)|\s{2,}")
 
 
-def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 160) -> list[str]:
-    """An answer without a model: graph facts, then the best passages with their citations."""
+#: Heads the passages quoted instead of a generated answer whose every sentence lacked support: they are the
+#: closest text, not an answer the documents give.
+CLOSEST = {"zh": "资料没有直接回答这个问题，最相关的段落：", "en": "The documents do not answer this directly; the closest passage:"}
+
+
+def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 160, heading: str = "") -> list[str]:
+    """An answer without a model: graph facts, then the best passages with their citations (under ``heading``)."""
     zh = prepared.lang == "zh"
     lines = [_topic_sentence(f.topic.name, [t.name for t in f.before], [t.name for t in f.after], zh)
-             for f in prepared.facts.linked[:2]] if prepared.graph is None else []  # the graph answered first
+             for f in prepared.facts.linked[:2]] if prepared.graph is None and not heading else []
     quoted = prepared.passages[:passages]
     if quoted:
-        lines.append("资料要点：" if zh else "From the documents:")
+        lines.append(heading or ("资料要点：" if zh else "From the documents:"))
         lines.extend(f"- {_shorten(plain_text(without_instructions(c.snippet)), quote_chars)} [{c.n}]" for c in quoted)
     return [line + "\n" for line in lines]
 

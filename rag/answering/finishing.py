@@ -9,7 +9,7 @@ import re
 from rag.answering.citations import Encoder, attribute, cite, only_not_covered, without_stray_refusal
 from rag.answering.config import AnswerConfig
 from rag.answering.events import Answer
-from rag.answering.extractive import extractive_lines, graph_note
+from rag.answering.extractive import CLOSEST, extractive_lines, graph_note
 from rag.answering.grounding import ground
 from rag.answering.lists import best_list, is_list_question, listing_sentence, missing_items
 from rag.answering.preparing import Prepared
@@ -43,7 +43,8 @@ def finish(text: str, prepared: Prepared, encoder: Encoder | None = None, checke
                               question=prepared.question, remove=not config.mark_unsupported)
             text, unsupported, judged = grounded.text, grounded.unsupported, grounded.sentences
             if unsupported and not lead and not _says_something(text):
-                text = "".join(extractive_lines(prepared, 1)).strip()  # every sentence went: quote instead
+                # every sentence went: the closest passage instead, said to be no direct answer
+                text = "".join(extractive_lines(prepared, 1, heading=CLOSEST[prepared.lang])).strip()
     listed = completed_list(lead + text, prepared)
     if listed and only_not_covered(text):
         text = ""  # the top passage lists the answer: a refusal before it would contradict it

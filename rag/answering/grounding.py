@@ -135,7 +135,7 @@ def lead_in(sentence: str, question: str) -> bool:
 
     >>> lead_in("从第一阶段到第五阶段，每个阶段的主题分别如下：", "从第一阶段到第五阶段，每个阶段的主题分别是什么？")
     True
-    >>> q = "Which communities should be watched for new projects?"
+    >>> q = "Which communities should I watch for new projects?"
     >>> lead_in("The passages list several communities that should be watched:", q), lead_in("GitHub is one of them:", q)
     (True, False)
     """
@@ -145,7 +145,19 @@ def lead_in(sentence: str, question: str) -> bool:
     said = _LEAD_IN.sub(" ", fold(bare))
     if _CJK.search(bare):
         return not (_pairs(said.replace(" ", "")) - _pairs(_LEAD_IN.sub("", fold(question))) - _pairs(fold(question)))
-    return not (_terms(said) - _terms(fold(question)))
+    return not ({_stem(w) for w in _terms(said)} - {_stem(w) for w in _terms(fold(question))})
+
+
+def _stem(word: str) -> str:
+    """An English word without its inflection, as far as comparing a lead-in with its question needs.
+
+    >>> [_stem(w) for w in ("watched", "watch", "projects", "emerging", "classes")]
+    ['watch', 'watch', 'project', 'emerg', 'class']
+    """
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
 
 
 def _tidy(text: str) -> str:

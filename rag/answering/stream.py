@@ -15,6 +15,8 @@ Example (not executed: it needs a knowledge base)::
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
@@ -78,11 +80,27 @@ def stream_answer(
         if piece:
             parts.append(piece)
             yield Token(piece)
+            if llm is not None and config.max_sentences and sentence_count("".join(parts)) >= config.max_sentences:
+                break  # the model runs on past the answer: what follows is not what the passages say
     answer, added = finish("".join(parts).strip(), prepared, embedder if llm is not None else None,
                            checked=llm is not None, config=config)
     if added:  # the graph's facts after a refusal, a completed list
         yield Token(added)
     yield Done(answer)
+
+
+_SENTENCE_END = re.compile(r"(?:[。！？!?]+|\.(?=\s))(?:[ \t]*\n+(?=\s*\S))?|\n+(?=\s*\S)")
+
+
+def sentence_count(text: str) -> int:
+    """Sentences and lines ``text`` has finished so far.
+
+    >>> sentence_count("LoRA冻结原权重[1]。它只训练低秩矩阵。\\n- QLoRA"), sentence_count("Split it. Then index")
+    (2, 1)
+    >>> sentence_count("- 数据并行\\n- 模型并行\\n- 流水线并行")
+    2
+    """
+    return len(_SENTENCE_END.findall(text))
 
 
 def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Prepared, str]:

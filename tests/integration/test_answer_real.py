@@ -132,3 +132,18 @@ def test_a_graph_question_opens_with_the_graph_and_a_list_question_names_every_i
     for answer in (graph, listing):
         assert answer.judged >= len(answer.unsupported)
         assert all(s in answer.text for s in answer.unsupported)  # kept, and marked in the text
+
+
+@pytest.mark.slow
+def test_the_bundled_model_is_stopped_after_the_configured_number_of_sentences(bundled: Assistant) -> None:
+    from rag.answering.config import AnswerConfig
+    from rag.answering.stream import sentence_count
+
+    question = "What does the roadmap say about distributed training?"
+    two = Assistant(bundled.roadmap, bundled.searcher, bundled.llm, embedder=bundled.embedder,
+                    config=AnswerConfig(max_sentences=2))
+    def streamed(assistant: Assistant) -> str:
+        return "".join(e.text for e in assistant.stream(question) if isinstance(e, Token))
+    cut, whole = streamed(two), streamed(bundled)
+    assert sentence_count(whole) > 2, whole  # unstopped, the model writes more than two sentences here
+    assert 0 < sentence_count(cut) <= 2 and whole.startswith(cut.strip()[:40]), (cut, whole)

@@ -172,6 +172,14 @@ def test_llm_answer_sources_are_the_cited_passages(assistant: Assistant) -> None
     assert passages
 
 
+def test_when_every_generated_sentence_lacks_support_the_closest_passage_is_shown_as_no_direct_answer(
+        assistant: Assistant) -> None:
+    answer = collect(run(assistant, "多头注意力是谁在哪一年提出的？", llm=chat("它由张三在2009年提出[1]。")))
+    assert answer.unsupported == ("它由张三在2009年提出[1]。",)
+    assert answer.text.startswith("资料没有直接回答这个问题，最相关的段落：") and "[1]" in answer.text
+    assert "张三" not in answer.text and "学习「" not in answer.text  # no graph lines dressed as an answer either
+
+
 def test_an_uncited_sentence_repeating_a_passage_gets_its_marker(assistant: Assistant) -> None:
     question = "多头注意力和自注意力有什么关系？"  # not about the learning order: no graph sentence first
     second = run(assistant, question)[0].sources[1]
@@ -479,6 +487,15 @@ def test_a_parts_question_leads_with_the_parts_and_the_model_still_answers_it_fr
     none = collect(list(stream_answer("自注意力机制包括哪些内容？", roadmap=Roadmap(roadmap.graph),
                                       searcher=assistant.searcher, embedder=None, llm=None)))
     assert none.text.startswith(none.graph_answer) and "资料要点" in none.text
+
+
+def test_a_model_that_runs_on_is_stopped_after_the_configured_number_of_sentences(assistant: Assistant) -> None:
+    reply = "量化把权重压到INT4[1]。 模型体积变小[1]。 推理更快[1]。 第四句不该出现[1]。 第五句也不该[1]。"
+    events = run(assistant, "量化有什么用？", llm=chat(reply), config=AnswerConfig(max_sentences=3))
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    assert "推理更快" in streamed and "第四句" not in streamed and isinstance(events[-1], Done)
+    unbounded = run(assistant, "量化有什么用？", llm=chat(reply), config=AnswerConfig(max_sentences=0))
+    assert "第五句" in "".join(e.text for e in unbounded if isinstance(e, Token))
 
 
 # --- one road: one search per question, the linker built once, config passed down ---------------
