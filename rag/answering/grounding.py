@@ -27,12 +27,12 @@ say. Sentences that only talk about citations ("来源编号：[1]") are dropped
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rag.answering.citations import Encoder, says_not_covered
+from rag.answering.specifics import FUNCTION_WORDS, LATIN, MARKER, bare, fold, missing_specifics, specifics
 from rag.retrieval.lexical import occurs
 from rag.retrieval.snippets import split_sentences, without_instructions
 
@@ -46,13 +46,9 @@ TERM_SHARE = 0.5
 MIN_CJK, MIN_WORDS = 4, 3
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_MARKER = re.compile(r"[\[【［]\s*\d{1,2}(?:\s*[,，、]\s*\d{1,2})*\s*[\]】］]")
+_MARKER = MARKER
 #: A sentence with the citation markers written after its end mark.
 _SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + r")*", re.MULTILINE)
-_NUMBER = re.compile(r"(?<![A-Za-z_])\d+(?:[.,]\d+)*%?")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.·][A-Za-z0-9]+)*")
-_TITLE = re.compile(r"《([^》]{2,60})》|“([^”]{3,60})”|\"([^\"]{3,60})\"")
-_ENUMERATOR = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)、])\s+")
 #: Words announcing a citation inside a sentence ("，来源编号为[1]"): the marker alone says it.
 _CITE_PHRASE = re.compile(r"[，,]?\s*(?:来源编号|来源|出处|引用|source)\s*(?:为|是|:|：)?\s*(?=[\[【［]\s*\d)", re.IGNORECASE)
 #: A "sentence" that is only a list number ("2.") left by the sentence splitter.
@@ -67,11 +63,6 @@ _LEAD_IN = re.compile(
     r"如下|以下|下面|分别|主要|包括|包含|资料|列出|列举|几项|几种|这些|有|是|了|的|"
     r"\b(?:the|these|passages?|documents?|roadmap|lists?|listed|several|following|include[sd]?|are|is|as|follows)\b",
     re.IGNORECASE)
-_FUNCTION_WORDS = frozenset(
-    "a an the and or of to in on for with by as at is are be was were it its this that these those from "
-    "which what how can into such also more most than their they you your i we our not no it's there "
-    "has have had will would should could may might do does did done using use used based".split()
-)
 
 
 @dataclass(frozen=True)
@@ -175,7 +166,7 @@ def judgeable(sentence: str) -> bool:
     bare = _bare(sentence)
     if says_not_covered(bare) or _BARE_ENUMERATOR.match(bare):
         return False
-    return len(_CJK.findall(bare)) >= MIN_CJK or len(_LATIN.findall(bare)) >= MIN_WORDS or bool(specifics(bare))
+    return len(_CJK.findall(bare)) >= MIN_CJK or len(LATIN.findall(bare)) >= MIN_WORDS or bool(specifics(bare))
 
 
 class Support:
@@ -229,79 +220,13 @@ class Support:
         return similarities[0] >= bounds[0] and lead >= bounds[1]
 
 
-def specifics(sentence: str) -> list[str]:
-    """Numbers, years, Latin names and titles a sentence states (what must occur in a text verbatim).
-
-    In an English sentence only words that look like names count (a capital after the
-    first word, capitals inside, digits, all capitals): its other words are plain English.
-
-    >>> specifics("PyTorch由Facebook在2016年发布，见《深度学习》。")
-    ['2016', 'PyTorch', 'Facebook', '深度学习']
-    >>> specifics("The roadmap recommends NeurIPS and Kaggle for practice.")
-    ['NeurIPS', 'Kaggle']
-    """
-    bare = _ENUMERATOR.sub("", _bare(sentence))
-    found = [m.group(0) for m in _NUMBER.finditer(bare) if not _inside_word(bare, m)]
-    chinese = bool(_CJK.search(bare))
-    for number, match in enumerate(_LATIN.finditer(bare)):
-        word = match.group(0)
-        if word.lower() in _FUNCTION_WORDS or len(word) < 2:
-            continue
-        # In English, a capital after the first word marks a name too (Pinecone, Hinton).
-        if chinese or _looks_like_a_name(word) or (number > 0 and word[0].isupper() and not _after_colon(bare, match)):
-            found.append(word)
-    found += [next(g for g in m.groups() if g) for m in _TITLE.finditer(bare)]
-    return list(dict.fromkeys(found))
-
-
-def missing_specifics(sentence: str, joined: str) -> list[str]:
-    """The specifics of ``sentence`` that occur nowhere in ``joined`` (folded texts).
-
-    >>> missing_specifics("学习率设为0.001，训练10个epoch。", fold("lr=0.001 ... num_epochs = 10"))
-    []
-    >>> missing_specifics("NeurIPS由Bengio于2013年创办。", fold("NeurIPS是顶级会议之一。"))
-    ['2013', 'Bengio']
-    """
-    missing = []
-    for item in specifics(sentence):
-        folded = fold(item)
-        if folded.strip() and not occurs(folded, joined):
-            missing.append(item)
-    return missing
-
-
-def fold(text: str) -> str:
-    """Text as it is compared: NFKC, lower case, no bold marks, single spaces.
-
-    >>> fold("**ＰｙＴｏｒｃｈ**  是")
-    'pytorch 是'
-    """
-    return " ".join(unicodedata.normalize("NFKC", text).replace("**", "").lower().split())
-
-
-def _looks_like_a_name(word: str) -> bool:
-    return any(ch.isdigit() for ch in word) or (word.isupper() and len(word) > 1) or any(
-        ch.isupper() for ch in word[1:])
-
-
-def _after_colon(text: str, match: re.Match[str]) -> bool:
-    """Whether the word starts a clause (after a colon or a dash), where English capitalises anyway."""
-    return text[: match.start()].rstrip().endswith((":", "：", "-", "—", "(", "\""))
-
-
-def _inside_word(text: str, match: re.Match[str]) -> bool:
-    """A digit run that is part of a Latin word (GPT-4, cs.CL) is checked with the word, not alone."""
-    before = text[match.start() - 1] if match.start() else ""
-    return before.isascii() and (before.isalpha() or before == "-")
-
-
 def _terms(sentence: str) -> set[str]:
-    words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in _FUNCTION_WORDS}
+    words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in FUNCTION_WORDS}
     return {w for w in words if len(w) > 2}
 
 
 def _bare(sentence: str) -> str:
-    return _MARKER.sub("", sentence).strip()
+    return bare(sentence)
 
 
 def _pairs(text: str) -> set[str]:
