@@ -224,7 +224,7 @@ def introduces(label: str, item: bool = True) -> bool:
 
     >>> introduces("- **必读论文**："), introduces("具体操作步骤如下："), introduces("下面是一段话。")
     (True, True, False)
-    >>> introduces("- **卷积操作**：提取局部特征，如", item=False), introduces("常见的训练方法包括", item=False)
+    >>> introduces("- **卷积操作**：提取局部特征，如", item=False), introduces("常用的评测指标包括", item=False)
     (False, True)
     """
     bare = label.strip().replace("*", "")

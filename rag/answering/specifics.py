@@ -1,7 +1,7 @@
 """The specifics of a sentence — numbers, years, Latin names, titles — that must occur verbatim in a
 text for the sentence to rest on it, and how texts are folded before they are compared.
 
->>> missing_specifics("它由Hinton在2015年提出。", fold("知识蒸馏可以将大模型的知识迁移到小模型中。"))
+>>> missing_specifics("它由Hinton在2015年提出。", fold("蒸馏让小模型学习大模型的输出。"))
 ['2015', 'Hinton']
 """
 

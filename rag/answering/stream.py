@@ -97,7 +97,7 @@ def sentence_count(text: str) -> int:
 
     >>> sentence_count("LoRA冻结原权重[1]。它只训练低秩矩阵。\\n- QLoRA"), sentence_count("Split it. Then index")
     (2, 1)
-    >>> sentence_count("- 数据并行\\n- 模型并行\\n- 流水线并行")
+    >>> sentence_count("- 切分文档\\n- 建索引\\n- 检索")
     2
     """
     return len(_SENTENCE_END.findall(text))
