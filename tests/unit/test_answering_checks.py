@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -181,8 +183,13 @@ class Synonyms:
         self.same = same
 
     def _vector(self, text: str) -> np.ndarray:
-        key = self.same.get(text.strip(), text.strip())
-        return np.array([hash(key) % 97 + 1.0, 1.0]) / np.linalg.norm([hash(key) % 97 + 1.0, 1.0])
+        """A one-hot vector per sentence (end mark ignored), the same for the given pairs: deterministic, unlike
+        ``hash``, which changes with every interpreter and made unrelated sentences similar by chance."""
+        bare = text.strip().rstrip("。.")
+        key = self.same.get(bare, bare).rstrip("。.")
+        vector = np.zeros(256)
+        vector[zlib.crc32(key.encode("utf-8")) % 256] = 1.0
+        return vector
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vector(t) for t in texts])
