@@ -265,7 +265,7 @@ FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "roadmaps"
 FRESH = PROJECT_ROOT / "tests" / "fixtures" / "fresh"
 #: Roadmaps written on 2026-12-03 before any rule ran on them (split "fresh2"); measured once, then tuned on.
 FRESH2 = PROJECT_ROOT / "tests" / "fixtures" / "fresh2"
-#: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh3"); measured once, never tuned on.
+#: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh3"); measured once, then tuned on.
 FRESH3 = PROJECT_ROOT / "tests" / "fixtures" / "fresh3"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"

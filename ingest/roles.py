@@ -30,7 +30,7 @@ import re
 from collections import Counter
 
 from ingest.names import PAREN, is_enumeration, normalize
-from ingest.scaffolding import excludes_subtree, facet_kind, is_question, is_scaffolding
+from ingest.scaffolding import excludes_subtree, facet_kind, is_question, is_scaffolding, is_wrap_up
 from ingest.sections import ParsedDocument, Section
 
 MAX_NAME = 40  # longer "titles" are sentences, not subject names
@@ -64,7 +64,7 @@ def _role(section: Section, repeated: set[int]) -> str:
     if kind == "chrome":
         return "chrome"  # its own text and list go; a heading sequence that follows it does not
     # a step of the author's numbered sequence is a learning step even when it is about code or set-up
-    excluded = excludes_subtree(title) and not is_scaffolding(title) and section.kind != "stage"
+    excluded = excludes_subtree(title) and not is_scaffolding(title) and section.kind != "stage" or is_wrap_up(title)
     if kind == "reference" or is_question(title) or excluded:
         return "dropped"
     if parent is not None and parent.role == "goal" and section.kind == "item" and not section.bold:

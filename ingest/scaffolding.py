@@ -6,6 +6,8 @@
 (True, True, False)
 >>> excludes_subtree("37 条评论"), excludes_subtree("Comments"), excludes_subtree("论文评论方法")
 (True, True, False)
+>>> [facet_kind(t) for t in ("相关推荐", "Related posts", "You might also like", "相关工作")]
+['chrome', 'chrome', 'chrome', '']
 >>> is_question("如何选择合适的深度学习框架"), is_question("Q1：什么是大模型？"), is_question("反向传播")
 (True, True, False)
 """
@@ -30,6 +32,10 @@ EXCLUDED = re.compile(
     r"总结|结语|小结|展望|写在最后|致谢|作者|(?:^|\d\s*条?)评论区?$|^\d*\s*comments?$|^discussion$|^replies$)",
     re.IGNORECASE,
 )
+# A wrap-up: it closes the article, it is never a step, even when the author numbered it (六、写在最后, 7. Conclusion).
+WRAP_UP = re.compile(r"^(?:总结|结语|小结|展望|写在最后|最后的话|最后说几句|后记|尾声|"
+                     r"conclusions?|summary|wrap(?:ping)?[- ]?up|final (?:thoughts|words)|closing (?:thoughts|words))"
+                     r"(?:$|[\s:：,，、与和及&-])", re.IGNORECASE)
 QUESTION = re.compile(r"(?:^[QＱ]\d*\s*[:：.]|[?？]$|^(?:如何|怎么|怎样|为什么|为何|什么是|哪些|是否)|的区别$)")
 # Parents whose children are parallel options, not a sequence to follow.
 PARALLEL = re.compile(r"(?:应用|工具|框架|资源|平台|竞赛|趋势|场景|方向|模型$|项目$|社区)")
@@ -58,6 +64,7 @@ CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
     r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^license$|^许可证$|"
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$|"
+    r"^相关(?:推荐|文章|阅读|链接)$|^推荐文章$|^猜你喜欢$|^related (?:posts?|articles?|reading)$|^(?:you )?(?:may|might) also like|"
     r"^how to (?:use|read) (?:this|the)\b|使用说明|使用方法$|阅读指南|^怎么(?:用|读)(?:这份|本)|^如何(?:使用|阅读)(?:这份|本))",
     re.IGNORECASE,
 )
@@ -148,6 +155,15 @@ def is_scaffolding(title: str) -> bool:
 def excludes_subtree(title: str) -> bool:
     """True for a section whose whole subtree holds no subjects (FAQ, code, references …)."""
     return EXCLUDED.search(title) is not None
+
+
+def is_wrap_up(title: str) -> bool:
+    """True for a closing section (summary, conclusion, 写在最后): not a subject, numbered or not.
+
+    >>> is_wrap_up("写在最后"), is_wrap_up("总结：未来发展趋势与挑战"), is_wrap_up("Conclusion"), is_wrap_up("总结方法")
+    (True, True, True, False)
+    """
+    return WRAP_UP.match(title.strip()) is not None
 
 
 def is_question(title: str) -> bool:

@@ -139,6 +139,8 @@ def section_terms(section: Section) -> Iterator[Term]:
                 yield from (Term(n, line.number) for n in _table_term(text))
             continue
         header = True
+        if LIST_LINE.match(text) and LINK.fullmatch(LIST_LINE.sub("", text).strip().replace("**", "")):
+            continue  # a list of links (a table of contents, related articles): titles, not terms
         listed = list_terms(LIST_LINE.sub("", text)) if LIST_LINE.match(text) else []  # "- 分词器、混合精度训练"
         bold = [] if LIST_LINE.match(text) else BOLD.findall(text)  # a list line left as text stays text
         names = example_terms(text) + listed + [b for b in bold if _name(_piece(b)) and not facet_kind(_piece(b))]
