@@ -73,8 +73,12 @@ def part_of_edges(doc: DocumentTopics) -> Iterator[Edge]:
                        (Evidence("structure", doc.name, cand.line, sentence),))
 
 
-def sibling_edges(doc: DocumentTopics) -> Iterator[Edge]:
-    """A → B when B directly follows A in an ordered list or heading sequence."""
+def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) -> Iterator[Edge]:
+    """A → B when B directly follows A in an ordered list or heading sequence.
+
+    Headings ordered only by their position (a tree without numbers) give no order between two topics the
+    document's flowchart draws (``charted``): the chart says which of them come one after the other.
+    """
     sections = [doc.parsed.root, *doc.parsed.walk()]
     for parent in sections:
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
@@ -82,9 +86,13 @@ def sibling_edges(doc: DocumentTopics) -> Iterator[Edge]:
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
         ordered = [c for child in parent.children
                    if child.numbered and (c := doc.candidate_of(child)) and id(child) not in staged]
+        drawn = {id(c) for child in parent.children if not _explicit(child)
+                 and (c := doc.candidate_of(child)) and c.topic_id in charted}
         independent = _independent_items(parent, [c.name for c in ordered])
         for k, b in enumerate(ordered):
             for a in (ordered[j] for j in (predecessors(k, independent) if k else ())):
+                if id(a) in drawn and id(b) in drawn:
+                    continue
                 if a.topic_id != b.topic_id:
                     sentence = f"「{a.name}」排在「{b.name}」之前（同属「{parent.title or doc.name}」）"
                     yield Edge(a.topic_id, b.topic_id, "prerequisite",
@@ -115,13 +123,17 @@ def _explicit(section: Section) -> bool:
     return bool(section.number) or section.kind == "item"
 
 
-def stage_edges(doc: DocumentTopics) -> Iterator[Edge]:
-    """Every top-level topic of stage k → every top-level topic of stage k+1."""
+def stage_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) -> Iterator[Edge]:
+    """Every top-level topic of stage k → every top-level topic of stage k+1 (not between two stages that are
+    ordered only by position and drawn by the document's flowchart, ``charted``: see ``sibling_edges``)."""
     tops = [_stage_tops(doc, stage) for stage in doc.stages]
+    drawn = [not stage.number and bool(top) and set(top) <= charted for stage, top in zip(doc.stages, tops)]
     independent = independent_pairs(_sentences(doc), [(s.number, s.title) for s in doc.stages])
     for k, stage_b in enumerate(doc.stages):
         for j in predecessors(k, independent) if k else ():
             stage_a = doc.stages[j]
+            if drawn[j] and drawn[k]:
+                continue
             sentence = f"「{stage_a.raw.strip('# *')}」在「{stage_b.raw.strip('# *')}」之前"
             for a in tops[j]:
                 for b in tops[k]:

@@ -31,6 +31,10 @@ ORDINAL = re.compile(
     re.IGNORECASE,
 )
 QUESTION_LABEL = re.compile(r"^[QＱ]\d*[：:.]\s*")
+#: A letter that names a node or a track, not a position ("节点 B：数学基础", "Track A — Research"): the letter
+#: orders nothing (B and C may be parallel), and the label is no name; the flowchart refers to the node by its own id.
+LETTER_LABEL = re.compile(r"^(?:节点|node|track|path|路线|方向|分支|branch)\s*[A-Z](?![A-Za-z])\s*(?:[:：|—–]|-(?=\s))\s*",
+                          re.IGNORECASE)
 #: Ordinals that name a step of a sequence (a stage, a week, a chapter), not just a list position.
 SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level|第)",
                            re.IGNORECASE)
@@ -56,6 +60,8 @@ def clean_title(raw: str) -> str:
     ('Tensors', 'Recurrent Networks', '环境')
     >>> clean_title("Step 3"), clean_title("GPT-4 技术报告"), clean_title("3D 视觉")
     ('Step 3', 'GPT-4 技术报告', '3D 视觉')
+    >>> clean_title("## 节点 B：数学基础"), clean_title("### Track A — Research"), clean_title("Track record")
+    ('数学基础', 'Research', 'Track record')
     """
     text = undecorate(raw.strip().lstrip("#").replace("**", "").replace("__", ""))
     label, rest = split_ordinal(text)
@@ -63,6 +69,7 @@ def clean_title(raw: str) -> str:
         text = rest or label
     else:
         text = QUESTION_LABEL.sub("", text, count=1)
+        text = LETTER_LABEL.sub("", text, count=1) or text
     return text.strip().rstrip(":：").strip()
 
 

@@ -219,8 +219,9 @@ def _all_edges(per_doc: list[DocumentTopics], arrows: dict[str, list[MermaidArro
         edges += sequence_edges(dt, resolve)
         edges += needs_line_edges(dt, resolve)
         edges += part_of_edges(dt)
-        edges += sibling_edges(dt)
-        edges += stage_edges(dt)
+        charted = frozenset(label_topic[end] for a in arrows[dt.name] for end in (a.source, a.target) if end in label_topic)
+        edges += sibling_edges(dt, charted)
+        edges += stage_edges(dt, charted)
         edges += mermaid_edges(dt.name, arrows[dt.name], label_topic)
         edges += cue_edges(dt, mentions)
     return edges

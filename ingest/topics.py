@@ -176,7 +176,8 @@ def _set_keys(candidates: list[Candidate]) -> None:
     stages: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in candidates:
         c.key = topic_key(c.name)
-        parents[(c.document, c.key)].add(topic_key(c.parent))
+        if c.section is not None or c.owner is not None:  # a flowchart node names the section it draws: no parent
+            parents[(c.document, c.key)].add(topic_key(c.parent))
         defined[(c.document, c.key)] &= _described(c)
         stages[(c.document, c.key)].add(c.stage)
     for c in candidates:

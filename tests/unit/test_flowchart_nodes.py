@@ -1,0 +1,55 @@
+"""Flowchart plans with one section per node, shown on an English plan of our own (tests/fixtures/formats) and the
+Chinese mermaid plan of tests/fixtures/fresh3: a heading "Node B: X" / "节点 B：X" names X (the letter orders
+nothing and is no name), so the section is the chart's node X with its items as parts; and where the chart draws
+the topics, the position of their sections gives no order: two branches of the chart stay unordered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import Analysis, analyse
+from ingest.reader import read_document
+from kb import paths
+from kb.graph import build_graph
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+CASES = {
+    "formats/flowchart-nodes-en.md": {"part": ("Eigenvalues", "Linear algebra"), "chain": ("Python", "Neural networks"),
+                                      "branches": (("Linear algebra", "Classical machine learning"),
+                                                   ("Fine-tuning", "Prompting")),
+                                      "not_topics": ("Node B", "Node B: Linear algebra", "B")},
+    "fresh3/mermaid-plan-zh/学习路线.md": {"part": ("线性代数", "数学基础"), "chain": ("Python基础", "深度学习"),
+                                         "branches": (("数学基础", "机器学习"), ("指令微调", "提示词工程")),
+                                         "not_topics": ("节点 B", "节点 B：数学基础", "B")},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CASES))
+def case(request: pytest.FixtureRequest) -> tuple[Analysis, dict]:
+    return analyse([read_document(FIXTURES / request.param)]), CASES[request.param]
+
+
+def _id(a: Analysis, name: str) -> str:
+    (tid,) = [t.id for t in a.topics.values() if t.name == name]
+    return tid
+
+
+def test_a_node_section_is_the_charts_node_with_its_items_as_parts(case: tuple[Analysis, dict]) -> None:
+    a, gold = case
+    names = {t.name for t in a.topics.values()} | {alias for t in a.topics.values() for alias in t.aliases}
+    assert not set(gold["not_topics"]) & names
+    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    part, whole = gold["part"]
+    assert _id(a, whole) in paths.ancestors_by_part(graph, _id(a, part))
+
+
+def test_the_chart_orders_its_nodes_and_leaves_its_branches_unordered(case: tuple[Analysis, dict]) -> None:
+    a, gold = case
+    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    first, then = gold["chain"]
+    assert _id(a, first) in {node for node, _ in paths.study_path(graph, _id(a, then))}
+    for x, y in gold["branches"]:
+        assert _id(a, x) not in {node for node, _ in paths.study_path(graph, _id(a, y))}
+        assert _id(a, y) not in {node for node, _ in paths.study_path(graph, _id(a, x))}
