@@ -84,11 +84,12 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
-        ordered = [c for child in parent.children
-                   if child.numbered and (c := doc.candidate_of(child)) and id(child) not in staged]
+        steps = [(child, c) for child in parent.children
+                 if child.numbered and (c := doc.candidate_of(child)) and id(child) not in staged]
+        ordered = [c for _, c in steps]
         drawn = {id(c) for child in parent.children if not _explicit(child)
                  and (c := doc.candidate_of(child)) and c.topic_id in charted}
-        independent = _independent_items(parent, [c.name for c in ordered])
+        independent = _independent_items(parent, [c.name for c in ordered], [child.number for child, _ in steps])
         for k, b in enumerate(ordered):
             for a in (ordered[j] for j in (predecessors(k, independent) if k else ())):
                 if id(a) in drawn and id(b) in drawn:
@@ -103,16 +104,29 @@ def _named(text: str, names: list[str]) -> list[int]:
     return [k for k, name in enumerate(names) if len(name) >= 2 and name.lower() in text.lower()]
 
 
-def _independent_items(parent: Section, names: list[str]) -> set[frozenset[int]]:
-    """Pairs of a list's items that the list's own text says need no order ("Git 穿插着学，和前面几项不分先后"):
-    the items a sentence with an independence cue names, with each other, or one named alone with all the rest."""
+def _numbers_named(text: str, numbers: list[str]) -> list[int]:
+    """The items whose number a sentence names, when it names two or more ("5 and 6 are independent").
+
+    >>> _numbers_named("To be clear, 5 and 6 are independent.", ["1)", "5)", "6)"]), _numbers_named("30 questions", ["3."])
+    ([1, 2], [])
+    """
+    said = set(re.findall(r"(?<![\d.])\d{1,2}(?![\d.]\d)", text))
+    found = [k for k, number in enumerate(numbers) if (digits := re.sub(r"\D", "", number)) and digits in said]
+    return found if len(found) >= 2 else []
+
+
+def _independent_items(parent: Section, names: list[str], numbers: list[str] | None = None) -> set[frozenset[int]]:
+    """Pairs of a list's items that the list's own text says need no order ("Git 穿插着学，和前面几项不分先后",
+    "5 and 6 are independent"): the items a sentence with an independence cue names (or numbers), with each other,
+    or one named alone with all the rest."""
     pairs: set[frozenset[int]] = set()
     for text in [parent.description, *(ln.text for ln in parent.body)]:
         clauses = SENTENCE_END.split(text)
         for i, clause in enumerate(clauses):
             if not INDEPENDENT.search(clause):
                 continue
-            named = _named(clause, names) or (_named(clauses[i - 1], names) if i else [])  # "X 穿插着学；它不分先后"
+            named = (_named(clause, names) or _numbers_named(clause, numbers or [])
+                     or (_named(clauses[i - 1], names) if i else []))  # "X 穿插着学；它不分先后"
             others = range(len(names)) if len(named) == 1 else named
             pairs.update(frozenset((a, b)) for a in named for b in others if a != b)
     return pairs

@@ -212,7 +212,7 @@ class _Parser:
             return self.current.body.append(line)
         section = Section(
             clean_title(name), "item", ITEM_LEVEL + len(self.items), line.number, raw=rest,
-            numbered=number is not None, description=description, bold=bold,
+            numbered=number is not None, number=(number or "").strip(), description=description, bold=bold,
         )
         self.current.add(section)
         self.items.append((indent, section))
@@ -240,9 +240,40 @@ def _item_label(text: str) -> tuple[str, str, bool]:
         return label, rest, False  # "Python：会写脚本。" names Python; its description may be a sentence
     if text.endswith(("。", "！", "!")):
         return "", "", False
+    head, rest = english_head(text)
+    if head:
+        return head, rest, False
     if is_name_like(text):
         return text.strip().rstrip("。.;；"), "", False
     return "", "", False
+
+
+#: What follows an English item's name in a plan's list: a phrase saying what to do with it, not its name.
+_EN_AFTER = re.compile(r"\s+(?:on|using|via)\s+(?:a|an|the|your|some|one|two|\w+)\b.*$"
+                       r"|,\s*(?:once|so|then|when|after|before|because|if|but|until|ideally|preferably)\b.*$",
+                       re.IGNORECASE)
+_EN_ARTICLE = re.compile(r"^(?:a|an|the)\s+(?=[a-z])", re.IGNORECASE)
+
+
+def english_head(text: str) -> tuple[str, str]:
+    """``(name, rest)`` of an English list item written as a phrase: its leading article and what follows the
+    name (a clause after a comma, a phrase with on/using/via) left out; ``("", "")`` when nothing is left out.
+
+    >>> english_head("gradient descent on a toy function"), english_head("a vector database (any of them)")
+    (('gradient descent', 'on a toy function'), ('vector database (any of them)', ''))
+    >>> english_head("LoRA, once plain SFT makes sense"), english_head("Mixture of Experts"), english_head("训练循环")
+    (('LoRA', 'once plain SFT makes sense'), ('', ''), ('', ''))
+    """
+    if not text.isascii():
+        return "", ""
+    stripped = text.strip().rstrip(".;")
+    name = _EN_ARTICLE.sub("", stripped)
+    after = _EN_AFTER.search(name)
+    rest = name[after.start():].lstrip(" ,") if after else ""
+    name = name[: after.start()] if after else name
+    if name == stripped or not name or not is_name_like(name, max_words=4):
+        return "", ""
+    return name.strip(), rest
 
 
 def heading_text(text: str) -> str:
