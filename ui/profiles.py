@@ -256,7 +256,7 @@ class ProfileStore:
             if not self._ready:
                 with self._setup:
                     if not self._ready:  # the tables appear in one transaction: no session sees half of them
-                        db.execute("PRAGMA journal_mode = WAL")
+                        _wal(db)
                         db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
                         self._ready = True
             yield db
@@ -300,3 +300,24 @@ class ProfileStore:
         log.error("profile store %s was unreadable (%s); moved to %s", self.db_path, exc, aside)
         return (f"The profile store {self.db_path} was unreadable ({exc}); it was kept as {aside} "
                 "and a new, empty store starts.")
+
+
+def _wal(db: sqlite3.Connection) -> None:
+    """Put the store in WAL mode, waiting up to ``BUSY_SECONDS`` for other sessions doing the same.
+
+    SQLite answers a journal-mode change that meets another connection's lock with "database is locked" at
+    once, without waiting (its busy timeout does not apply there): 24 sessions opening a new store together lost
+    saves that way. The mode is kept in the file, so a store already in WAL mode needs nothing.
+    """
+    deadline = time.monotonic() + BUSY_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)

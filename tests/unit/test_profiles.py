@@ -155,6 +155,22 @@ def test_concurrent_saves_from_many_threads_lose_nothing(store: ProfileStore) ->
     assert all(store.load(f"own{i}").known == ("x", "y") for i in range(12))
 
 
+def test_many_sessions_opening_a_new_store_together_lose_nothing(tmp_path: Path) -> None:
+    """The first opening sets WAL mode; SQLite refuses that at once while another session holds a lock."""
+    for run in range(15):
+        root = tmp_path / f"store{run}"
+        threads = [threading.Thread(target=_append, args=(root, "shared", [f"t{i}-{j}" for j in range(3)]))
+                   for i in range(12)]
+        threads += [threading.Thread(target=_append, args=(root, f"own{i}", ["x"])) for i in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        store = ProfileStore(root)
+        assert len(store.load("shared").known) == 12 * 3
+        assert all(store.load(f"own{i}").known == ("x",) for i in range(12))
+
+
 def test_concurrent_saves_from_many_processes_lose_nothing(store: ProfileStore) -> None:
     store.save(Profile(name="shared"))
     code = ("import sys; from pathlib import Path; from ui.profiles import ProfileStore\n"
