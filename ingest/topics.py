@@ -12,7 +12,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ingest.names import PUNCT, is_latin, is_name_like, is_sequence_label, slugify, split_name, topic_key
+from ingest.names import (LETTER_LABEL, PUNCT, is_latin, is_name_like, is_sequence_label, slugify, split_name,
+                          topic_key, undecorate)
 from ingest.roles import HOLDS_SUBJECTS, assign_roles, is_topic
 from ingest.scaffolding import is_generic_label, is_phase_label
 from ingest.sections import ParsedDocument, Section
@@ -115,6 +116,8 @@ def document_topics(name: str, parsed: ParsedDocument, order: int) -> DocumentTo
             topic_name, aliases = split_name(section.title)
             if section.kind == "stage" and is_sequence_label(section.number) and section.number != section.title:
                 aliases += (section.number,)  # "阶段 0", "Week 3": how arrows and other sections refer to it
+            if (labelled := section.raw.strip("#* ")) and LETTER_LABEL.match(undecorate(labelled)):
+                aliases += (labelled,)  # "Track B: Applications": how the document and a learner call it
             candidate = Candidate(topic_name, aliases, name, section, section.line,
                                   heading_path(section), stage, order, parent=parent)
             found.candidates.append(candidate)
