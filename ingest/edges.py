@@ -84,8 +84,11 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
+        in_order = (parent.kind != "item" and parent.role not in ("facet", "goal", "chrome", "dropped")
+                    and any(_says_listed_order(s) for s in (parent, *parent.ancestors())))  # a checklist is no plan
         steps = [(child, c) for child in parent.children
-                 if child.numbered and (c := doc.candidate_of(child)) and id(child) not in staged]
+                 if (child.numbered or in_order and child.kind == "item")
+                 and (c := doc.candidate_of(child)) and id(child) not in staged]
         ordered = [c for _, c in steps]
         drawn = {id(c) for child in parent.children if not _explicit(child)
                  and (c := doc.candidate_of(child)) and c.topic_id in charted}
@@ -102,6 +105,24 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
 
 def _named(text: str, names: list[str]) -> list[int]:
     return [k for k, name in enumerate(names) if len(name) >= 2 and name.lower() in text.lower()]
+
+
+#: A sentence saying that a section's lists are in the order to learn them ("Inside each track, go top to bottom",
+#: "the items are listed in the order we suggest", "按列出的顺序学", "从上到下依次学").
+LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|shown|we suggest|they appear)\b|"
+                          r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下",
+                          re.IGNORECASE)
+
+
+def _says_listed_order(section: Section) -> bool:
+    """Whether the section's own text says its lists (and those of its subsections) are in learning order.
+
+    >>> from ingest.sections import Line
+    >>> s = Section("Level 3", "heading", 2, 1, body=[Line(2, "> Inside each track, go top to bottom.")])
+    >>> _says_listed_order(s), _says_listed_order(Section("Tools", "heading", 2, 1))
+    (True, False)
+    """
+    return any(LISTED_ORDER.search(text) for text in [section.description, *(ln.text for ln in section.body)])
 
 
 def _numbers_named(text: str, numbers: list[str]) -> list[int]:
