@@ -46,7 +46,7 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
              rf"{A}\W*(?:的)?学习顺序", True),
     ("path", rf"(?:学到|到)\W*{A}\W*为止|{A}\W*(?:前面|中间|之前)\W*(?:要|需要|得)?\W*依次", True),
     ("path", rf"how (?:do|should|can|would) i (?:learn|get to|study|reach|work up to)\W*{A}|from (?:scratch|zero) to\W*{A}", True),
-    ("path", rf"怎么(?:一步步)?\W*学到\W*{A}|{A}\W*怎么\W*一步步", True),
+    ("path", rf"怎么(?:一步步)?\W*学到\W*{A}|{A}\W*怎么\W*一步步|{A}.{{0,12}}(?:按|以)?(?:什么|怎样的|哪种)顺序", True),
     ("path", rf"(?:path|route|roadmap|steps)\W*(?:to|towards|for)\W*(?:learn(?:ing)?\W*)?{A}", True),
     ("after", rf"{A}\W*(?:之后|以后|后面|后)\W*(?:学|该|可以|再|接着|还)", True),
     ("after", rf"学完\W*{A}|{A}\W*学完|掌握\W*{A}\W*(?:之后|以后|后)", True),
@@ -54,13 +54,16 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("after", rf"(?:what(?:'s| is)? next|what next|then what|next step)\W*(?:after|once|when)?\W*(?:i (?:know|finish|learn)\W*)?{A}|{A}\W*(?:done|finished)\W*(?:what|now)", True),
     ("after", rf"after\W*(?:learning\W*|studying\W*|i know\W*)?{A}|once i (?:know|have learned|learn)\W*{A}", True),
     ("after", rf"{A}\W*(?:leads to|is followed by)|(?:comes|follows)\W*(?:next\W*)?after\W*{A}", True),
+    ("after", rf"{A}.{{0,30}}\bwhat (?:should|do|can|shall) i (?:study|learn|do|tackle|pick up) next", True),
     ("before", rf"{A}\W*(?:之前|以前|前)\W*(?:需要|要|应该|得|必须)?\W*先?\W*(?:掌握|学|了解|准备|具备|懂|会)", True),
     ("before", rf"{A}\W*的?\W*(?:前一步|上一步|(?:前面|之前)\W*(?:那|的)?\W*一步)|{A}\W*(?:前面|之前)\W*(?:是|有)\W*(?:什么|哪些)|"
                rf"{A}\W*(?:需要|要)\W*(?:什么|哪些)\W*基础|(?:学|入门)\W*{A}\W*(?:前|之前)", True),
     ("before", rf"what (?:comes|goes|is) (?:right )?before\W*{A}|what (?:do|should) i (?:know|learn|study) (?:first )?(?:for|before)\W*{A}", True),
     ("before", rf"{A}\W*的\W*(?:前置|前提|先修)", True),
     ("before", rf"学习?\W*{A}\W*(?:需要|要|得|应该)\W*先?\W*(?:掌握|学|具备|懂|了解)?\W*(?:哪些|什么)\W*(?:基础|知识|前置)?", True),
-    ("before", rf"before\W*(?:learning\W*|studying\W*|i learn\W*|i study\W*)?{A}|prerequisites?\W*(?:of|for)\W*{A}", True),
+    ("before", rf"before\W*(?:learning\W*|studying\W*|i learn\W*|i study\W*|building\W*|using\W*|doing\W*|tackling\W*|"
+               rf"(?:i\W*)?(?:start|get|move)(?:ing)?\W*(?:on|to|with)?\W*)?{A}|prerequisites?\W*(?:of|for)\W*{A}", True),
+    ("before", rf"(?:要做|要学|想做|想学|学|做)\W*{A}\W*(?:前面|之前|以前)\W*(?:得|要|需要|必须)?\W*先?\W*(?:学完|学好|掌握|学|会)\W*(?:哪些|什么)", True),
     ("before", rf"(?:need|have) to (?:know|learn)\W*(?:first\W*)?(?:for|before)\W*{A}|what do i need (?:to know )?(?:for|before)\W*{A}", True),
     ("parts", rf"{A}\W*(?:包括|包含|涵盖|分为|分成|下分)了?\W*(?:哪些|哪几|什么)|"
               rf"{A}\W*(?:里|中|下面|下|里面|这一?部分|这一?阶段)?\W*(?:有|要学|讲了?|学)\W*(?:哪些|什么)\W*(?:内容|部分|主题|知识点|子主题)", True),

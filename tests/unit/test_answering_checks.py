@@ -70,6 +70,12 @@ def topics(rm: Roadmap, *names: str) -> list[Topic]:
     (EN, "Do I need to finish Python before starting Retriever?", ["Python", "Retriever"],
      GraphQuestion("need", "Retriever", "Python")),
     (ZH, "从零开始到能做多头注意力，要怎么一步步来？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
+    # shapes of the 2026-12-04 untuned set (untuned3), measured and seen on 2026-12-04 (now tuning data)
+    (ZH, "要做多头注意力，前面得先学完哪些？", ["多头注意力"], GraphQuestion("before", "多头注意力")),
+    (EN, "What has to come before building the Retriever?", ["Retriever"], GraphQuestion("before", "Retriever")),
+    (EN, "What do I need to know before I start on Evaluation?", ["Evaluation"], GraphQuestion("before", "Evaluation")),
+    (EN, "I've got Embeddings down — what should I study next?", ["Embeddings"], GraphQuestion("after", "Embeddings")),
+    (ZH, "我想学会多头注意力，应该按什么顺序一步步学过去？", ["多头注意力"], GraphQuestion("path", "多头注意力")),
 ])
 def test_graph_questions_are_recognised_on_any_roadmap(rm: Roadmap, question: str, names: list[str],
                                                        expected: GraphQuestion) -> None:
