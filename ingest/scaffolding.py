@@ -160,7 +160,7 @@ def excludes_subtree(title: str) -> bool:
 def is_wrap_up(title: str) -> bool:
     """True for a closing section (summary, conclusion, 写在最后): not a subject, numbered or not.
 
-    >>> is_wrap_up("写在最后"), is_wrap_up("总结：未来发展趋势与挑战"), is_wrap_up("Conclusion"), is_wrap_up("总结方法")
+    >>> is_wrap_up("写在最后"), is_wrap_up("总结：回顾与下一步"), is_wrap_up("Conclusion"), is_wrap_up("总结方法")
     (True, True, True, False)
     """
     return WRAP_UP.match(title.strip()) is not None

@@ -5,16 +5,10 @@ the topics, the position of their sections gives no order: two branches of the c
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.pipeline import Analysis, analyse
-from ingest.reader import read_document
-from kb import paths
-from kb.graph import build_graph
+from tests.fixtures.analysed import Case, analysed, before, graph_of, names, part_of, topic_id
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASES = {
     "formats/flowchart-nodes-en.md": {"part": ("Eigenvalues", "Linear algebra"), "chain": ("Python", "Neural networks"),
                                       "branches": (("Linear algebra", "Classical machine learning"),
@@ -27,31 +21,26 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def case(request: pytest.FixtureRequest) -> tuple[Analysis, dict]:
-    return analyse([read_document(FIXTURES / request.param)]), CASES[request.param]
+def case(request: pytest.FixtureRequest) -> Case:
+    return analysed(request.param), CASES[request.param]
 
 
-def _id(a: Analysis, name: str) -> str:
-    (tid,) = [t.id for t in a.topics.values() if t.name == name]
-    return tid
 
-
-def test_a_node_section_is_the_charts_node_with_its_items_as_parts(case: tuple[Analysis, dict]) -> None:
+def test_a_node_section_is_the_charts_node_with_its_items_as_parts(case: Case) -> None:
     a, gold = case
     names = {t.name for t in a.topics.values()} | {alias for t in a.topics.values() for alias in t.aliases}
     assert not set(gold["not_topics"]) & names
     name, heading = gold["alias"]
-    assert heading in a.topics[_id(a, name)].aliases  # the heading as written still finds it
-    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    assert heading in a.topics[topic_id(a, name)].aliases  # the heading as written still finds it
+    graph = graph_of(a)
     part, whole = gold["part"]
-    assert _id(a, whole) in paths.ancestors_by_part(graph, _id(a, part))
+    assert part_of(graph, topic_id(a, part), topic_id(a, whole))
 
 
-def test_the_chart_orders_its_nodes_and_leaves_its_branches_unordered(case: tuple[Analysis, dict]) -> None:
+def test_the_chart_orders_its_nodes_and_leaves_its_branches_unordered(case: Case) -> None:
     a, gold = case
-    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    graph = graph_of(a)
     first, then = gold["chain"]
-    assert _id(a, first) in {node for node, _ in paths.study_path(graph, _id(a, then))}
+    assert before(graph, topic_id(a, first), topic_id(a, then))
     for x, y in gold["branches"]:
-        assert _id(a, x) not in {node for node, _ in paths.study_path(graph, _id(a, y))}
-        assert _id(a, y) not in {node for node, _ in paths.study_path(graph, _id(a, x))}
+        assert not before(graph, topic_id(a, x), topic_id(a, y)) and not before(graph, topic_id(a, y), topic_id(a, x))

@@ -6,16 +6,10 @@ the step before them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.pipeline import Analysis, analyse
-from ingest.reader import read_document
-from kb import paths
-from kb.graph import build_graph
+from tests.fixtures.analysed import Case, analysed, before, graph_of, part_of, topic_id
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASES = {
     "formats/phrase-items-en.md": {"terms": {"linear regression": "Foundations", "backpropagation": "Deep learning",
                                              "tokenization": "Language models", "vector index": "Retrieval",
@@ -28,26 +22,22 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def case(request: pytest.FixtureRequest) -> tuple[Analysis, dict]:
-    return analyse([read_document(FIXTURES / request.param)]), CASES[request.param]
+def case(request: pytest.FixtureRequest) -> Case:
+    return analysed(request.param), CASES[request.param]
 
 
-def _id(a: Analysis, name: str) -> str:
-    (tid,) = [t.id for t in a.topics.values() if t.name == name]
-    return tid
 
-
-def test_the_name_of_a_phrase_item_is_a_topic_of_its_step(case: tuple[Analysis, dict]) -> None:
+def test_the_name_of_a_phrase_item_is_a_topic_of_its_step(case: Case) -> None:
     a, gold = case
-    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    graph = graph_of(a)
     for term, step in gold["terms"].items():
-        assert _id(a, step) in paths.ancestors_by_part(graph, _id(a, term)), term
+        assert part_of(graph, topic_id(a, term), topic_id(a, step)), term
 
 
-def test_steps_said_independent_by_number_are_unordered_and_follow_the_step_before(case: tuple[Analysis, dict]) -> None:
+def test_steps_said_independent_by_number_are_unordered_and_follow_the_step_before(case: Case) -> None:
     a, gold = case
-    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
-    x, y = (_id(a, name) for name in gold["independent"])
-    assert x not in {n for n, _ in paths.study_path(graph, y)} and y not in {n for n, _ in paths.study_path(graph, x)}
-    before = _id(a, gold["before"])
-    assert before in {n for n, _ in paths.study_path(graph, x)} and before in {n for n, _ in paths.study_path(graph, y)}
+    graph = graph_of(a)
+    x, y = (topic_id(a, name) for name in gold["independent"])
+    assert not before(graph, x, y) and not before(graph, y, x)
+    first = topic_id(a, gold["before"])
+    assert before(graph, first, x) and before(graph, first, y)

@@ -5,16 +5,10 @@ related-article lists are page chrome. The numbered sections before them keep th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from ingest.pipeline import Analysis, analyse
-from ingest.reader import read_document
-from kb import paths
-from kb.graph import build_graph
+from tests.fixtures.analysed import Case, analysed, before, graph_of, names
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 CASES = {
     "formats/toc-wrapup-en.md": {"stages": ("Python first", "Linear algebra", "Neural networks", "Fine-tuning"),
                                  "not_topics": ("Conclusion", "Related posts", "[1. Python first", "Python first]",
@@ -25,24 +19,21 @@ CASES = {
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def case(request: pytest.FixtureRequest) -> tuple[Analysis, dict]:
-    return analyse([read_document(FIXTURES / request.param)]), CASES[request.param]
+def case(request: pytest.FixtureRequest) -> Case:
+    return analysed(request.param), CASES[request.param]
 
 
-def _names(a: Analysis) -> set[str]:
-    return {t.name for t in a.topics.values()} | {alias for t in a.topics.values() for alias in t.aliases}
 
-
-def test_link_lists_wrap_ups_and_related_articles_are_not_topics(case: tuple[Analysis, dict]) -> None:
+def test_link_lists_wrap_ups_and_related_articles_are_not_topics(case: Case) -> None:
     a, gold = case
-    assert not set(gold["not_topics"]) & _names(a)
-    assert not any(name.startswith("[") or name.endswith("]") for name in _names(a))
+    assert not set(gold["not_topics"]) & names(a)
+    assert not any(name.startswith("[") or name.endswith("]") for name in names(a))
 
 
-def test_the_numbered_sections_before_them_keep_their_order(case: tuple[Analysis, dict]) -> None:
+def test_the_numbered_sections_before_them_keep_their_order(case: Case) -> None:
     a, gold = case
-    graph = build_graph(a.topics.values(), a.edges, a.order, a.stage_ranks)
+    graph = graph_of(a)
     ids = {t.name: t.id for t in a.topics.values()}
     stages = [ids[name] for name in gold["stages"]]
     for earlier, later in zip(stages, stages[1:]):
-        assert earlier in {node for node, _ in paths.study_path(graph, later)}
+        assert before(graph, earlier, later)
