@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.answering.citations import Encoder, says_not_covered
-from rag.answering.specifics import FUNCTION_WORDS, LATIN, MARKER, bare, fold, missing_specifics, specifics
+from rag.answering.specifics import FUNCTION_WORDS, LATIN, MARKER, fold, missing_specifics, specifics, unmarked
 from rag.retrieval.lexical import occurs
 from rag.retrieval.snippets import split_sentences, without_instructions
 
@@ -46,9 +46,8 @@ TERM_SHARE = 0.5
 MIN_CJK, MIN_WORDS = 4, 3
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_MARKER = MARKER
 #: A sentence with the citation markers written after its end mark.
-_SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + _MARKER.pattern + r")*", re.MULTILINE)
+_SENTENCE = re.compile(r".+?(?:[。！？!?]+|\.(?=\s|$)|$)(?:[ \t]*" + MARKER.pattern + r")*", re.MULTILINE)
 #: Words announcing a citation inside a sentence ("，来源编号为[1]"): the marker alone says it.
 _CITE_PHRASE = re.compile(r"[，,]?\s*(?:来源编号|来源|出处|引用|source)\s*(?:为|是|:|：)?\s*(?=[\[【［]\s*\d)", re.IGNORECASE)
 #: A "sentence" that is only a list number ("2.") left by the sentence splitter.
@@ -116,8 +115,8 @@ def citation_talk(sentence: str) -> bool:
     >>> citation_talk("This is stated in the first passage [1] and the second passage [2].")
     True
     """
-    bare = _bare(sentence)
-    return bool(_MARKER.search(sentence)) and _CITATION_TALK.match(bare) is not None
+    bare = unmarked(sentence)
+    return bool(MARKER.search(sentence)) and _CITATION_TALK.match(bare) is not None
 
 
 def lead_in(sentence: str, question: str) -> bool:
@@ -130,7 +129,7 @@ def lead_in(sentence: str, question: str) -> bool:
     >>> lead_in("The passages list several communities that should be watched:", q), lead_in("GitHub is one of them:", q)
     (True, False)
     """
-    bare = _bare(sentence).rstrip()
+    bare = unmarked(sentence).rstrip()
     if not bare.endswith((":", "：")):
         return False
     said = _LEAD_IN.sub(" ", fold(bare))
@@ -163,7 +162,7 @@ def judgeable(sentence: str) -> bool:
     >>> judgeable("[1]"), judgeable("资料中没有涉及这个问题。"), judgeable("量化能减小模型。"), judgeable("2.")
     (False, False, True, False)
     """
-    bare = _bare(sentence)
+    bare = unmarked(sentence)
     if says_not_covered(bare) or _BARE_ENUMERATOR.match(bare):
         return False
     return len(_CJK.findall(bare)) >= MIN_CJK or len(LATIN.findall(bare)) >= MIN_WORDS or bool(specifics(bare))
@@ -185,7 +184,7 @@ class Support:
 
     def holds(self, sentence: str) -> bool:
         """Whether ``sentence`` is supported: its specifics occur and its wording (or meaning) is there."""
-        bare = _bare(sentence)
+        bare = unmarked(sentence)
         if missing_specifics(bare, self.joined + "\n" + self.question):
             return False  # a number or name from neither the texts nor the question
         return self.worded(bare) or self.meant(bare)
@@ -223,10 +222,6 @@ class Support:
 def _terms(sentence: str) -> set[str]:
     words = {w for w in re.findall(r"[a-z][a-z0-9.+-]*[a-z0-9]", sentence.lower()) if w not in FUNCTION_WORDS}
     return {w for w in words if len(w) > 2}
-
-
-def _bare(sentence: str) -> str:
-    return bare(sentence)
 
 
 def _pairs(text: str) -> set[str]:

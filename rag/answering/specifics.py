@@ -38,7 +38,7 @@ def specifics(sentence: str) -> list[str]:
     >>> specifics("The roadmap recommends NeurIPS and Kaggle for practice.")
     ['NeurIPS', 'Kaggle']
     """
-    text = _ENUMERATOR.sub("", bare(sentence))
+    text = _ENUMERATOR.sub("", unmarked(sentence))
     found = [m.group(0) for m in _NUMBER.finditer(text) if not _inside_word(text, m)]
     chinese = bool(_CJK.search(text))
     for number, match in enumerate(LATIN.finditer(text)):
@@ -93,6 +93,6 @@ def _inside_word(text: str, match: re.Match[str]) -> bool:
     return before.isascii() and (before.isalpha() or before == "-")
 
 
-def bare(sentence: str) -> str:
+def unmarked(sentence: str) -> str:
     """A sentence without its citation markers."""
     return MARKER.sub("", sentence).strip()
