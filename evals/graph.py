@@ -267,6 +267,8 @@ FRESH = PROJECT_ROOT / "tests" / "fixtures" / "fresh"
 FRESH2 = PROJECT_ROOT / "tests" / "fixtures" / "fresh2"
 #: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh3"); measured once, then tuned on.
 FRESH3 = PROJECT_ROOT / "tests" / "fixtures" / "fresh3"
+#: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh4"); the next measurement.
+FRESH4 = PROJECT_ROOT / "tests" / "fixtures" / "fresh4"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"
 
