@@ -182,8 +182,18 @@ def find_ids(rm: Roadmap, name: str) -> list[str]:
     if not found and topic_key(leaf):
         found = [n for n in rm.graph if any(topic_key(x) == topic_key(leaf) for x in _names(rm, n))]
     if parent:
-        found = [n for n in found if any(_norm(parent) in _norm(s["heading"]) for s in rm.graph.nodes[n]["sources"])]
+        found = [n for n in found if _under(rm, n, parent)]
     return sorted(found, key=lambda n: tuple(rm.graph.nodes[n].get("order", (0, 0))))
+
+
+def _under(rm: Roadmap, node: str, parent: str) -> bool:
+    """Whether ``node`` was seen under a heading containing ``parent``, or is part of a topic ``parent`` names
+    (a heading "Lecture 8: Alignment and evaluation" is the topic "Alignment and evaluation", alias "Lecture 8")."""
+    key = _norm(parent)
+    if any(key in _norm(s["heading"]) for s in rm.graph.nodes[node]["sources"]):
+        return True
+    wholes = [v for _, v, kind in rm.graph.out_edges(node, data="kind") if kind == "part_of"]
+    return any(key in _norm(name) for whole in wholes for name in _names(rm, whole))
 
 
 def order_graph(graph: nx.DiGraph) -> nx.DiGraph:
