@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ingest.independence import INDEPENDENT, independent_pairs, predecessors
 from ingest.mermaid import MermaidArrow
-from ingest.scaffolding import is_parallel
+from ingest.scaffolding import is_notes, is_parallel
 from ingest.sections import Section
 from ingest.topics import DocumentTopics
 from kb.lookup import MentionIndex
@@ -54,6 +54,12 @@ MAX_PER_SIDE = 3
 #: A line that lists what its section needs: "Prerequisites: A, B", "**前置知识**：A、B", "Requires: A and B".
 NEEDS_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(?:prerequisites?|pre-?reqs?|requires|depends on|前置知识|前置要求|前置|先修知识|先修|"
                         r"需要先学|依赖)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<items>\S.*)$", re.IGNORECASE)
+#: "Builds on Lecture 9.", "Builds on Lectures 7 and 10.", "建立在第三章之上": the section needs the steps it names.
+BUILDS_ON = re.compile(r"^\s*(?:[-*]\s+)?(?:builds? (?:directly )?on|建立在|承接)\s*(?P<items>\S.*?)\s*(?:之上|的基础上)?[。.]?$",
+                       re.IGNORECASE)
+#: Several steps under one plural label: "Lectures 7 and 10", "Weeks 3, 4".
+PLURAL_STEPS = re.compile(r"\b(lecture|week|chapter|module|lesson|session|part|unit|stage|phase|step)s\s+"
+                          r"(\d+(?:\s*(?:,|and|&)\s*\d+)+)", re.IGNORECASE)
 NEEDS_SPLIT = re.compile(r"\s*(?:[,，、;；/]|\band\b|和|与|及)\s*", re.IGNORECASE)
 
 
@@ -80,12 +86,14 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
     document's flowchart draws (``charted``): the chart says which of them come one after the other.
     """
     sections = [doc.parsed.root, *doc.parsed.walk()]
+    forward = forward_order_lines(sections)
     for parent in sections:
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
         in_order = (parent.kind != "item" and parent.role not in ("facet", "goal", "chrome", "dropped")
-                    and any(_says_listed_order(s) for s in (parent, *parent.ancestors())))  # a checklist is no plan
+                    and (any(_says_listed_order(s) for s in (parent, *parent.ancestors()))  # a checklist is no plan
+                         or any(line < parent.line for line in forward)))
         steps = [(child, c) for child in parent.children
                  if (child.numbered or in_order and child.kind == "item")
                  and (c := doc.candidate_of(child)) and id(child) not in staged]
@@ -112,6 +120,26 @@ def _named(text: str, names: list[str]) -> list[int]:
 LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|shown|we suggest|they appear)\b|"
                           r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下",
                           re.IGNORECASE)
+
+
+#: Words that point a listed-order sentence at what follows it ("the blocks below", "in every block", "下面每个阶段").
+FORWARD = re.compile(r"\bbelow\b|\bthe following\b|\bin (?:each|every) (?:block|week|stage|section|part|phase|module)\b|"
+                     r"\b(?:inside|within) (?:a|each|every) (?:block|lecture|session|lesson|chapter|week|stage|section|part|phase|module)\b|下面|下文|以下|下列|后面(?:每|的)",
+                     re.IGNORECASE)
+
+
+def forward_order_lines(sections: list[Section]) -> list[int]:
+    """Lines of the sentences that say the lists *below them* are in learning order ("inside a block I work
+    through the checkboxes top to bottom", "下面每个阶段都按从上到下的顺序学"): their scope is the rest of the
+    document, not only their own section.
+
+    >>> from ingest.sections import Line
+    >>> s = Section("Big picture", "heading", 2, 3, body=[Line(4, "The blocks below go in order, top to bottom.")])
+    >>> forward_order_lines([s, Section("Tools", "heading", 2, 9, body=[Line(10, "Go top to bottom.")])])
+    [4]
+    """
+    return [ln.number for section in sections for ln in section.body  # a paragraph whole: "the schedule below …
+            if LISTED_ORDER.search(ln.text) and FORWARD.search(ln.text)]  # … Within a lecture, in the order listed"
 
 
 def _says_listed_order(section: Section) -> bool:
@@ -141,7 +169,7 @@ def _independent_items(parent: Section, names: list[str], numbers: list[str] | N
     "5 and 6 are independent"): the items a sentence with an independence cue names (or numbers), with each other,
     or one named alone with all the rest."""
     pairs: set[frozenset[int]] = set()
-    for text in [parent.description, *(ln.text for ln in parent.body)]:
+    for text in [parent.description, *(ln.text for ln in parent.body), *_notes_text(parent)]:
         clauses = SENTENCE_END.split(text)
         for i, clause in enumerate(clauses):
             if not INDEPENDENT.search(clause):
@@ -151,6 +179,15 @@ def _independent_items(parent: Section, names: list[str], numbers: list[str] | N
             others = range(len(names)) if len(named) == 1 else named
             pairs.update(frozenset((a, b)) for a in named for b in others if a != b)
     return pairs
+
+
+def _notes_text(parent: Section) -> Iterator[str]:
+    """The lines of ``parent``'s notes facets ("Notes: Linear algebra and probability can run in parallel"): remarks
+    on the parent's own list."""
+    for child in parent.children:
+        if is_notes(child.title):
+            for section in [child, *child.walk()]:
+                yield from (section.raw, section.description, *(ln.text for ln in section.body))
 
 
 def _explicit(section: Section) -> bool:
@@ -226,7 +263,7 @@ def _needs_lines(doc: DocumentTopics) -> Iterator[tuple[Section, int, str, str]]
     for section in doc.parsed.walk():
         lines = [(section.parent, section.line, section.raw)] if section.kind == "item" else []
         for owner, number, text in [*lines, *((section, ln.number, ln.text) for ln in section.body)]:
-            if owner is not None and (match := NEEDS_LINE.match(text.strip())):
+            if owner is not None and (match := NEEDS_LINE.match(text.strip()) or BUILDS_ON.match(text.strip())):
                 yield owner, number, text.strip(), match.group("items")
 
 
@@ -235,11 +272,18 @@ def needed_items(text: str) -> list[str]:
 
     >>> needed_items("Python, Probability and Statistics"), needed_items("线性代数、概率论。")
     (['Python', 'Probability', 'Statistics', 'Probability and Statistics'], ['线性代数', '概率论'])
+    >>> needed_items("Lectures 7 and 10."), BUILDS_ON.match("Builds on Lecture 9.").group("items")
+    (['Lecture 7', 'Lecture 10'], 'Lecture 9')
     """
-    text = text.strip().rstrip("。.").replace("**", "")
+    text = PLURAL_STEPS.sub(_each_step, text.strip().rstrip("。.").replace("**", ""))
     pieces = [p.strip() for p in NEEDS_SPLIT.split(text) if p.strip()]
     joined = [p.strip() for p in re.split(r"\s*[,，、;；]\s*", text) if p.strip()]
     return list(dict.fromkeys(pieces + [p for p in joined if p not in pieces]))
+
+
+def _each_step(match: re.Match[str]) -> str:
+    """ "Lectures 7 and 10" as "Lecture 7, Lecture 10": each step by the name the document numbers it with."""
+    return ", ".join(f"{match.group(1)} {n}" for n in re.findall(r"\d+", match.group(2)))
 
 
 def cue_edges(doc: DocumentTopics, mentions: MentionIndex) -> Iterator[Edge]:

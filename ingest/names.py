@@ -20,7 +20,7 @@ import unicodedata
 
 # An ordinal that starts a title: the label says where it sits in a sequence ("阶段 0", "Week 3", "第一章").
 ORDINAL = re.compile(
-    r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level)\s*"
+    r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|unit|level)\s*"
     r"(?:[0-9一二三四五六七八九十]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十]+)?|[IVXL]+\b)"
     r"|第\s*[0-9一二三四五六七八九十百]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十百]+)?\s*"
     r"(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期)"
@@ -36,7 +36,7 @@ QUESTION_LABEL = re.compile(r"^[QＱ]\d*[：:.]\s*")
 LETTER_LABEL = re.compile(r"^(?:节点|node|track|path|路线|方向|分支|branch)\s*[A-Z](?![A-Za-z])\s*(?:[:：|—–]|-(?=\s))\s*",
                           re.IGNORECASE)
 #: Ordinals that name a step of a sequence (a stage, a week, a chapter), not just a list position.
-SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|unit|level|第)",
+SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|unit|level|第)",
                            re.IGNORECASE)
 PAREN = re.compile(r"[（(]([^（）()]{1,60})[）)]")  # no blanks around it: "\\s*" first rescans long runs
 NOT_ALIAS = re.compile(r"^(?:如|例如|比如|可选|选修|包括|即|可|推荐|注|含|\d)")
@@ -58,6 +58,8 @@ def clean_title(raw: str) -> str:
     ('深度学习', '编程热身', '学习目标')
     >>> clean_title("Week 2: Tensors"), clean_title("Chapter 4 - Recurrent Networks"), clean_title("第1周 环境")
     ('Tensors', 'Recurrent Networks', '环境')
+    >>> clean_title("Lecture 5: Attention and Transformers"), clean_title("Session 2 — Tokenizers")
+    ('Attention and Transformers', 'Tokenizers')
     >>> clean_title("Step 3"), clean_title("GPT-4 技术报告"), clean_title("3D 视觉")
     ('Step 3', 'GPT-4 技术报告', '3D 视觉')
     >>> clean_title("## 节点 B：数学基础"), clean_title("### Track A — Research"), clean_title("Track record")
@@ -124,11 +126,13 @@ def is_name_like(text: str, max_cjk: int = 12, max_words: int = 6) -> bool:
 
     >>> is_name_like("Linux 命令行"), is_name_like("Function Calling"), is_name_like("Tokenizer（分词器）")
     (True, True, True)
+    >>> is_name_like("Retrieval-augmented generation and agents")  # English spells a name in more letters
+    True
     >>> is_name_like("看懂别人的 notebook，并能改参数重新跑"), is_name_like("[Unicode pitfalls](https://x.y/a)")
     (False, False)
     """
     plain = PAREN.sub(" ", text).strip().rstrip("。.;；")
-    if not plain or NOT_NAME.search(plain) or len(plain) > 40 or re.search(r"\]\(|https?://", text):
+    if not plain or NOT_NAME.search(plain) or len(plain) > (60 if plain.isascii() else 40) or re.search(r"\]\(|https?://", text):
         return False
     words = re.findall(r"[A-Za-z][A-Za-z0-9+#.\-]*", plain)
     return len(CJK.findall(plain)) <= max_cjk and len(words) <= max_words

@@ -30,10 +30,11 @@ import re
 from collections import Counter
 
 from ingest.names import PAREN, is_enumeration, normalize
-from ingest.scaffolding import excludes_subtree, facet_kind, is_question, is_scaffolding, is_wrap_up
+from ingest.scaffolding import excludes_subtree, facet_kind, is_notes, is_question, is_scaffolding, is_wrap_up
 from ingest.sections import ParsedDocument, Section
 
 MAX_NAME = 40  # longer "titles" are sentences, not subject names
+MAX_LATIN_NAME = 60  # English spells a name in more letters ("Retrieval-augmented generation and agents")
 #: Children that make a stage a container of subjects rather than a subject laid out in facets.
 HOLDS_SUBJECTS = ("topic", "scaffold", "stage", "track")
 
@@ -67,13 +68,17 @@ def _role(section: Section, repeated: set[int]) -> str:
     excluded = excludes_subtree(title) and not is_scaffolding(title) and section.kind != "stage" or is_wrap_up(title)
     if kind == "reference" or is_question(title) or excluded:
         return "dropped"
+    if parent is not None and section.kind == "item" and any(is_notes(a.title) for a in section.ancestors()):
+        return "dropped"  # a note's lines are remarks on its section ("Don't go deep on proofs"), not subjects
     if parent is not None and parent.role == "goal" and section.kind == "item" and not section.bold:
         return "dropped"  # "what you can do" lists outcomes, not subjects
     if kind == "goal":
         return "goal"
+    if is_notes(title):
+        return "facet"  # the author's remarks on the enclosing section
     if kind == "content" or id(section) in repeated or _enumerates(section):
         return "facet"
-    if is_scaffolding(title) or not title or len(title) > MAX_NAME:
+    if is_scaffolding(title) or not title or len(title) > (MAX_LATIN_NAME if title.isascii() else MAX_NAME):
         return "scaffold"  # organises an article; its children are the subjects
     return "stage" if section.kind == "stage" else "topic"
 

@@ -23,13 +23,19 @@ SCAFFOLDING = re.compile(
     r"具体最佳实践.*|(?:实际)?应用场景|其他应用|对比与联系|.*与联系|"
     r"核心架构|关键技术|基础知识|必读论文|主流模型|经典论文与模型|"
     r"学习路线|学习路径|路线图|学习建议|个人发展建议|"
-    r"书籍|课程|论文|博客(?:和网站)?|网站|视频|资料|工具|其他)$"
+    r"书籍|课程|论文|博客(?:和网站)?|网站|视频|资料|工具|其他|(?:总体|整体)思路|全局图?|学习计划|计划|课程安排|课程表|日程|课程(?:简介|介绍|说明)|"
+    # an English page's own structure: the plan, its schedule, the lectures, the course's description
+    r"big picture|the big picture|(?:the |study |learning |course )?plan|schedule|(?:course )?calendar|lectures|sessions|"
+    r"course (?:description|overview)|syllabus|(?:final|course|capstone) projects?|期末项目|大作业|结课项目)$",
+    re.IGNORECASE
 )
 # Sections under which nothing is a subject: code walk-throughs, FAQs, reading lists, wrap-ups.
 EXCLUDED = re.compile(
     r"(?:关键词|关键字|摘要|附录|常见问题|问题与解答|FAQ|Q&A|扩展阅读|延伸阅读|参考资料|参考文献|"
     r"代码|(?:举例|实例|案例)$|项目实战|环境搭建|开发环境|资源推荐|框架推荐|工具推荐|学习资源|推荐阅读|"
-    r"总结|结语|小结|展望|写在最后|致谢|作者|(?:^|\d\s*条?)评论区?$|^\d*\s*comments?$|^discussion$|^replies$)",
+    r"总结|结语|小结|展望|写在最后|致谢|作者|(?:^|\d\s*条?)评论区?$|^\d*\s*comments?$|^discussion$|^replies$|"
+    # what the author says they will not study: its items are no subjects of the plan
+    r"^parking lot$|^out of scope$|^not (?:covered|doing|now)$|^later$|^someday$|暂不学|暂时不学|不学的|以后再学)",
     re.IGNORECASE,
 )
 # A wrap-up: it closes the article, it is never a step, even when the author numbered it (六、写在最后, 7. Conclusion).
@@ -58,14 +64,18 @@ REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延�
                    r"教程|链接|练习|习题|作业|周末练习(?:汇总)?|练习汇总|常见问题|问答|笔记|"
                    r"reading|readings|resources?|references?|further reading|books?|courses?|papers?|videos?|"
                    r"tutorials?|links?|exercises?|homework|practice|assignments?|faq|q&a|notebooks?|labs?|"
-                   r"cheat ?sheets?|projects?|项目|capstone")
+                   r"cheat ?sheets?|(?:mini[- ]?)?projects?|项目|capstone")
 JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
 CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
     r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^license$|^许可证$|"
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$|"
     r"^相关(?:推荐|文章|阅读|链接)$|^推荐文章$|^猜你喜欢$|^related (?:posts?|articles?|reading)$|^(?:you )?(?:may|might) also like|"
-    r"^how to (?:use|read) (?:this|the)\b|使用说明|使用方法$|阅读指南|^怎么(?:用|读)(?:这份|本)|^如何(?:使用|阅读)(?:这份|本))",
+    r"^how to (?:use|read) (?:this|the)\b|使用说明|使用方法$|阅读指南|^怎么(?:用|读)(?:这份|本)|^如何(?:使用|阅读)(?:这份|本)|"
+    # a course's and a tracker's administration: how work is graded and reviewed, not what is learned
+    r"^grading\b|^grades$|^office hours$|^late (?:policy|work|days)$|^academic integrity$|^accommodations$|^attendance$|"
+    r"^(?:weekly|monthly) (?:review|log|check-?in)$|^progress(?: log| tracker)?$|^staff$|^instructors?$|"
+    r"^teaching assistants?$|学习进度|进度记录|打卡记录|^评分(?:标准|方式)?$|^成绩(?:评定)?$|^答疑时间$)",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"(?:^|[^自])我|\b(?:I|[Mm]y|[Oo]ur|[Ww]e)\b")  # "I" only as a capital word
@@ -145,6 +155,20 @@ def is_generic_label(title: str) -> bool:
     (False, False, False)
     """
     return is_phase_label(title) or ACTIVITY.match(title.strip()) is not None
+
+
+#: A notes facet: the author's remarks on the section (how to pace it, what may run in parallel), not subjects.
+NOTES = re.compile(r"^(?:(?:my |study |side )?notes?|remarks|tips?|笔记|备注|心得|注意事项|学习笔记|小贴士)$", re.IGNORECASE)
+
+
+def is_notes(title: str) -> bool:
+    """True for a notes label: its lines are remarks about the enclosing section (read for order and
+    independence), never subjects of their own.
+
+    >>> is_notes("Notes"), is_notes("备注"), is_notes("Notebooks"), is_notes("Notes on attention")
+    (True, True, False, False)
+    """
+    return NOTES.match(title.strip()) is not None
 
 
 def is_scaffolding(title: str) -> bool:

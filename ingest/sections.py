@@ -205,20 +205,42 @@ class _Parser:
         indent, number, rest = len(match.group(1).expandtabs(4)), match.group(2), match.group(3)
         while self.items and self.items[-1][0] >= indent:
             self.items.pop()
-        name, description, bold = _item_label(CHECKBOX.sub("", rest.strip(), count=1))
+        text = CHECKBOX.sub("", rest.strip(), count=1)
+        name, description, bold = _item_label(text)
         if not name or len(self.items) >= MAX_LIST_DEPTH:
             if name and not self.too_deep:
                 self.too_deep = line.number
             return self.current.body.append(line)
+        kind, title, number = "item", clean_title(name), (number or "").strip()
+        if step := sequence_item(text):  # "▸ Week 1–2: Python and Math": a step named by what follows its label
+            kind, (number, title), description = "stage", step, ""
         section = Section(
-            clean_title(name), "item", ITEM_LEVEL + len(self.items), line.number, raw=rest,
-            numbered=number is not None, number=(number or "").strip(), description=description, bold=bold,
+            title, kind, ITEM_LEVEL + len(self.items), line.number, raw=rest,
+            numbered=bool(number), number=number, description=description, bold=bold,
         )
         self.current.add(section)
         self.items.append((indent, section))
 
     def close(self) -> None:
         _set_end_lines(self.root)
+
+
+def sequence_item(text: str) -> tuple[str, str] | None:
+    """``(label, name)`` of a list item that opens with a sequence label and names its step after it
+    (a toggle "▸ Week 1–2: Python and Math", "- **阶段二：深度学习**"), else ``None``: such an item is a stage
+    of the plan, like a heading "## Week 1–2: …", named by what follows the label.
+
+    >>> sequence_item("▸ Week 1–2: Python and Math"), sequence_item("**Lesson 3 — Attention**")
+    (('Week 1–2', 'Python and Math'), ('Lesson 3', 'Attention'))
+    >>> sequence_item("Week 3"), sequence_item("3. Python"), sequence_item("Week 2: read the notes and take the quiz.")
+    (None, None, None)
+    """
+    plain = undecorate(text.replace("**", "").replace("__", ""))
+    number, rest = split_ordinal(plain)
+    rest = rest.strip().rstrip(":：").strip()
+    if not (number and rest and is_sequence_label(number)) or re.match(r"^\d", number):
+        return None
+    return (number, rest) if is_name_like(rest, max_words=8) and not INSTRUCTION.match(rest) else None
 
 
 def _item_label(text: str) -> tuple[str, str, bool]:
