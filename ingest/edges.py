@@ -87,13 +87,14 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
     """
     sections = [doc.parsed.root, *doc.parsed.walk()]
     forward = forward_order_lines(sections)
+    sentences = list(_sentences(doc))
     for parent in sections:
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
         in_order = (parent.kind != "item" and parent.role not in ("facet", "goal", "chrome", "dropped")
                     and (any(_says_listed_order(s) for s in (parent, *parent.ancestors()))  # a checklist is no plan
-                         or any(line < parent.line for line in forward)))
+                         or any(line < parent.line or everywhere for line, everywhere in forward)))
         steps = [(child, c) for child in parent.children
                  if (child.numbered or in_order and child.kind == "item")
                  and (c := doc.candidate_of(child)) and id(child) not in staged]
@@ -101,6 +102,9 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
         drawn = {id(c) for child in parent.children if not _explicit(child)
                  and (c := doc.candidate_of(child)) and c.topic_id in charted}
         independent = _independent_items(parent, [c.name for c in ordered], [child.number for child, _ in steps])
+        if len(steps) >= 2 and all(child.kind == "heading" for child, _ in steps):  # sibling headings:
+            # "Math and Programming are independent", said anywhere in the document
+            independent |= independent_pairs(sentences, [("", c.name) for c in ordered])
         for k, b in enumerate(ordered):
             for a in (ordered[j] for j in (predecessors(k, independent) if k else ())):
                 if id(a) in drawn and id(b) in drawn:
@@ -118,28 +122,35 @@ def _named(text: str, names: list[str]) -> list[int]:
 #: A sentence saying that a section's lists are in the order to learn them ("Inside each track, go top to bottom",
 #: "the items are listed in the order we suggest", "按列出的顺序学", "从上到下依次学").
 LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|shown|we suggest|they appear)\b|"
-                          r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下",
+                          r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下|"
+                          r"按(?:推荐的?|建议的?)?(?:阅读|学习)顺序(?:排|列)",
                           re.IGNORECASE)
 
 
-#: Words that point a listed-order sentence at what follows it ("the blocks below", "in every block", "下面每个阶段").
-FORWARD = re.compile(r"\bbelow\b|\bthe following\b|\bin (?:each|every) (?:block|week|stage|section|part|phase|module)\b|"
-                     r"\b(?:inside|within) (?:a|each|every) (?:block|lecture|session|lesson|chapter|week|stage|section|part|phase|module)\b|下面|下文|以下|下列|后面(?:每|的)",
-                     re.IGNORECASE)
+#: Words that point a listed-order sentence at what follows it ("the blocks below", "下面的每个阶段") …
+FORWARD = re.compile(r"\bbelow\b|\bthe following\b|下面|下文|以下|下列|后面(?:每|的)", re.IGNORECASE)
+#: … or at every part of the document, wherever it stands ("Inside each section the entries are listed in the order
+#: we suggest", "within a lecture", "每个部分里", "每一步").
+EVERY_PART = re.compile(r"\b(?:in|inside|within) (?:a|each|every) (?:block|lecture|session|lesson|chapter|week|stage|"
+                        r"section|part|phase|module|step|category|slide)\b|每个?(?:部分|阶段|章|步|页|模块|小节)|每一(?:部分|阶段|章|步|页)",
+                        re.IGNORECASE)
 
 
-def forward_order_lines(sections: list[Section]) -> list[int]:
-    """Lines of the sentences that say the lists *below them* are in learning order ("inside a block I work
-    through the checkboxes top to bottom", "下面每个阶段都按从上到下的顺序学"): their scope is the rest of the
-    document, not only their own section.
+def forward_order_lines(sections: list[Section]) -> list[tuple[int, bool]]:
+    """``(line, everywhere)`` of the paragraphs that say the lists *below them* ("the blocks below … top to
+    bottom", "下面每个阶段都按从上到下的顺序学") or *in every part* ("Inside each section the entries are listed in
+    the order we suggest") are in learning order: their scope is the rest of the document, or all of it, not
+    only their own section. A paragraph is read whole ("the schedule below … Within a lecture, in the order listed").
 
     >>> from ingest.sections import Line
     >>> s = Section("Big picture", "heading", 2, 3, body=[Line(4, "The blocks below go in order, top to bottom.")])
     >>> forward_order_lines([s, Section("Tools", "heading", 2, 9, body=[Line(10, "Go top to bottom.")])])
-    [4]
+    [(4, False)]
+    >>> forward_order_lines([Section("Order", "heading", 2, 9, body=[Line(10, "Inside each section, go top to bottom.")])])
+    [(10, True)]
     """
-    return [ln.number for section in sections for ln in section.body  # a paragraph whole: "the schedule below …
-            if LISTED_ORDER.search(ln.text) and FORWARD.search(ln.text)]  # … Within a lecture, in the order listed"
+    return [(ln.number, bool(EVERY_PART.search(ln.text))) for section in sections for ln in section.body
+            if LISTED_ORDER.search(ln.text) and (FORWARD.search(ln.text) or EVERY_PART.search(ln.text))]
 
 
 def _says_listed_order(section: Section) -> bool:

@@ -50,7 +50,7 @@ PARALLEL = re.compile(r"(?:应用|工具|框架|资源|平台|竞赛|趋势|场�
 # Facets: generic labels whose content belongs to the enclosing section. A label is a facet when every
 # word of it is one of these (joined by 与/和/&/and/、), optionally after a qualifier (本周, 推荐, key …).
 QUALIFIER = (r"(?:本周|本章|本阶段|各阶段|阶段|推荐的?|必学的?|必读的?|必备的?|核心|主要|常用的?|相关|学习|重点|关键|路线|整体|"
-             r"key|recommended|main|core|useful|stage|phase)?")
+             r"key|recommended|suggested|learning|study|main|core|useful|stage|phase)?")
 CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
                  r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
                  r"learning path|order|prerequisites?|requirements?|前置要求|前置知识|预备知识|先修知识")
@@ -68,9 +68,10 @@ REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延�
 JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
 CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
-    r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^license$|^许可证$|"
+    r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^(?:如何)?贡献$|^参与贡献$|^license$|^许可证$|"
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$|"
-    r"^相关(?:推荐|文章|阅读|链接)$|^推荐文章$|^猜你喜欢$|^related (?:posts?|articles?|reading)$|^(?:you )?(?:may|might) also like|"
+    r"^相关(?:推荐|文章|阅读|链接|问题|清单|列表|项目|资源)$|^推荐文章$|^猜你喜欢$|^往期(?:推荐|回顾|精选)$|"
+    r"^(?:related|similar|hot network) (?:posts?|articles?|reading|lists?|resources|projects|repos(?:itories)?|questions)$|^(?:you )?(?:may|might) also like|"
     r"^how to (?:use|read) (?:this|the)\b|使用说明|使用方法$|阅读指南|^怎么(?:用|读)(?:这份|本)|^如何(?:使用|阅读)(?:这份|本)|"
     # a course's and a tracker's administration: how work is graded and reviewed, not what is learned
     r"^grading\b|^grades$|^office hours$|^late (?:policy|work|days)$|^academic integrity$|^accommodations$|^attendance$|"

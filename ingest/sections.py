@@ -29,6 +29,8 @@ FENCE = re.compile(r"^\s*(```+|~~~+)\s*([\w+-]*)")
 # "label：description", "label: description" or "label - description" in a plain list item.
 LABEL_SEPARATORS = ("：", ":", " - ", " — ", " – ")
 LINK_ITEM = re.compile(r"^\s*\[[^\]]+\]\([^)]*\)")
+#: An entry of a curated list: a link, then a dash or colon and what it is ("[Linear Algebra](url) - Vectors, shapes").
+LINK_ENTRY = re.compile(r"^\s*\[(?P<name>[^\]]{1,60})\]\([^)]*\)\s*(?:-|–|—|:|：)\s*(?P<rest>\S.*)$")
 # A plain list item that is an instruction or a sentence, not the name of a subject.
 INSTRUCTION = re.compile(
     r"^(?:学习|学会|阅读|读|看|熟练掌握|掌握|理解|了解|熟悉|使用|用|参加|参与|关注|尝试|研究|探索|搭建|实现|训练|部署|"
@@ -250,11 +252,17 @@ def _item_label(text: str) -> tuple[str, str, bool]:
     (('数学', '线性代数', True), ('Python 编程', '变量、函数', False), ('Jupyter', '', False))
     >>> _item_label("[一篇文章](https://x.y)"), _item_label("熟练掌握Python，尤其是NumPy。")
     (('', '', False), ('', '', False))
+    >>> _item_label("[Linear Algebra](https://x.y/la) - Vectors and shapes.")
+    ('Linear Algebra', 'Vectors and shapes.', False)
     >>> _item_label("NumPy：数组运算和广播。"), _item_label("Embeddings: turning text into vectors.")
     (('NumPy', '数组运算和广播。', False), ('Embeddings', 'turning text into vectors.', False))
     """
     if bold := BOLD_LABEL.match(text):
         return clean_title(bold.group(1)) + bold.group(2), bold.group(3).strip(), True
+    if entry := LINK_ENTRY.match(text):
+        name = entry.group("name").strip().replace("**", "")
+        if is_name_like(name, max_words=5):
+            return name, entry.group("rest").strip(), False  # an awesome list's entry: the link names the subject
     if LINK_ITEM.match(text) or INSTRUCTION.match(text):
         return "", "", False
     label, rest = _split_label(text)
