@@ -51,6 +51,8 @@ BEFORE_EN = re.compile(rf"\bbefore (?:you |we |moving |going )?(?:\w+ (?:on |to 
 #: tried from every position would be quadratic in a sentence without punctuation).
 CUES = ((IS_BASIS, True), (BEFORE, False), (FIRST_THEN, False), (USED_FOR, True), (BEFORE_EN, True))
 MAX_PER_SIDE = 3
+#: A clause that denies the order its cue would state ("you do not need X before Y", "X 不是 Y 的前提").
+NEGATED = re.compile(r"\b(?:not|never|no need|needn['’]t|don['’]t|doesn['’]t)\b|不(?:必|需要|用|是)?$|并非$|无需", re.IGNORECASE)
 #: A line that lists what its section needs: "Prerequisites: A, B", "**前置知识**：A、B", "Requires: A and B".
 NEEDS_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\*\*)?(?:prerequisites?|pre-?reqs?|requires|depends on|前置知识|前置要求|前置|先修知识|先修|"
                         r"需要先学|依赖)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*(?P<items>\S.*)$", re.IGNORECASE)
@@ -327,13 +329,16 @@ def cue_sides(sentence: str) -> Iterator[tuple[str, str]]:
     [('线性代数', '深度学习'), ('Python', 'PyTorch')]
     >>> list(cue_sides("Do backpropagation on paper before you lean on autograd"))
     [('Do backpropagation on paper ', 'autograd')]
+    >>> list(cue_sides("no, you do not need fine-tuning before RAG")), list(cue_sides("微积分不是深度学习的前提"))
+    ([], [])
     """
     for cue, x_before in CUES:
         taken = 0  # end of the previous match: X never reaches back into it
         for match in cue.finditer(sentence):
             if x_before:
                 start = max([taken] + [sentence.rfind(c, taken, match.start()) + 1 for c in CLAUSE_STOP])
-                yield sentence[start : match.start()], match.group("y")
+                if not NEGATED.search(sentence[start : match.start()]):  # "you do not need X before Y" orders nothing
+                    yield sentence[start : match.start()], match.group("y")
             else:
                 yield match.group("x"), match.group("y")
             taken = match.end()

@@ -103,6 +103,7 @@ def independent_pairs(sentences: Iterable[str], stages: Sequence[tuple[str, str]
     for sentence in sentences:
         if not INDEPENDENT.search(sentence):
             continue
+        sentence = _cue_clause(sentence)
         mentioned = _mentioned_numbers(sentence)
         lowered = sentence.lower()
         named = [k for k, (number, (_, name)) in enumerate(zip(numbers, stages))
@@ -110,6 +111,23 @@ def independent_pairs(sentences: Iterable[str], stages: Sequence[tuple[str, str]
                  or (len(name) >= 2 and name.lower() in lowered)]
         pairs.update(frozenset((a, b)) for i, a in enumerate(named) for b in named[i + 1:])
     return pairs
+
+
+CLAUSE = re.compile(r"\s+[—–]\s+|[;；]|,\s+(?:and|but|while|though)\b|，(?:但|而|并且|且)")
+
+
+def _cue_clause(sentence: str) -> str:
+    """The clause of ``sentence`` that holds its independence cue, when that clause names two things; else the
+    sentence ("Steps 6 and 7 are independent — … both only assume Steps 1–5": steps 1 and 5 are not named as
+    independent).
+
+    >>> _cue_clause("Steps 6 and 7 are independent — neither builds on the other, and both only assume Steps 1–5.")
+    'Steps 6 and 7 are independent'
+    """
+    for clause in CLAUSE.split(sentence):
+        if INDEPENDENT.search(clause) and len(_mentioned_numbers(clause)) >= 2:
+            return clause
+    return sentence
 
 
 def predecessors(k: int, independent: set[frozenset[int]]) -> list[int]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from ingest.clean import Line
-from ingest.names import is_sequence_label, split_ordinal
+from ingest.names import is_name_like, is_sequence_label, split_ordinal
 from ingest.scaffolding import excludes_subtree
 
 #: A numbered point: （1） (1) 1） 1) or a circled number, then its text.
@@ -121,6 +121,53 @@ def _bold_markup(text: str, level: int) -> str:
     if text.rstrip().endswith((":", "：")) or label.endswith((":", "：")):
         return "#" * (level + 1) + " " + label.rstrip(":：").strip()
     return text
+
+
+#: A paragraph that opens with a step label and names the step in its first sentence: "Step 1 — Python and math.
+#: Get comfortable …", "第一步：打基础。先学 …".
+STEP_PARAGRAPH = re.compile(r"^(?P<label>(?:step|stage|phase|part|week|lesson)\s*\d{1,2}|第[一二三四五六七八九十\d]{1,3}[步阶段]{1,2})"
+                            r"\s*(?:—|–|-|:|：|\.)\s*(?P<name>[^.。!！?？:：]{1,60}?)\s*(?:[.。!！]\s+|[.。!！]$|[:：]\s*)(?P<rest>.*)$",
+                            re.IGNORECASE)
+
+
+def _paragraph_step(text: str) -> tuple[str, str] | None:
+    """``(heading, rest of the paragraph)`` of a step paragraph, else ``None``.
+
+    >>> _paragraph_step("Step 3 — PyTorch. Tensors, autograd, a training loop.")
+    ('Step 3 — PyTorch', 'Tensors, autograd, a training loop.')
+    >>> _paragraph_step("Step 3 is where most people give up."), _paragraph_step("- Step 1 — Setup.")
+    (None, None)
+    """
+    match = STEP_PARAGRAPH.match(text.strip()) if not text.startswith((" ", "\t")) else None
+    if not match or not is_name_like(match.group("name"), max_words=6):
+        return None
+    return f"{match.group('label')} — {match.group('name').strip()}", match.group("rest").strip()
+
+
+def markup_paragraph_steps(lines: list[Line]) -> list[Line]:
+    """``lines`` with the step paragraphs of an answer or a post written without list markup ("Step 1 — Python and
+    math. Get comfortable …") as headings one level below the heading above the first of them, each followed by the
+    rest of its paragraph; unchanged with fewer than two, or in a document whose steps are already headings or items.
+
+    >>> lines = [Line(1, "# Q"), Line(2, "Step 1 — Python. Learn it first."), Line(3, "more"), Line(4, "Step 2 — Math. Then this.")]
+    >>> [l.text for l in markup_paragraph_steps(lines)]
+    ['# Q', '## Step 1 — Python', 'Learn it first.', 'more', '## Step 2 — Math', 'Then this.']
+    """
+    steps = [i for i, (_, text) in enumerate(lines) if _paragraph_step(text)]
+    if len(steps) < 2:
+        return lines
+    above = [len(m.group(1)) for _, text in lines[:steps[0]] if (m := HEADING_MARKS.match(text))]
+    level = min(max(above, default=1) + 1, 5)
+    out: list[Line] = []
+    for i, (number, text) in enumerate(lines):
+        step = _paragraph_step(text) if i in steps else None
+        if step:
+            out.append(Line(number, "#" * level + " " + step[0]))
+            if step[1]:
+                out.append(Line(number, step[1]))
+        else:
+            out.append(Line(number, text))
+    return out
 
 
 def markup_plan_tables(lines: list[Line]) -> list[Line]:

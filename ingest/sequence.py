@@ -25,7 +25,7 @@ from kb.model import Edge, Evidence
 ARROW = re.compile(r"→|⟶|➔|➜|⇒|-->|->|=>")  # steps are stripped: no blanks around, no rescanning them
 SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
 # Ordinal words. Bare 先/再 only before a verb of learning, so 先进 (advanced) or 先验 (prior) do not count.
-FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解|弄|搞|熟悉|理解|练)|\bfirst(?:ly)?\b"
+FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解|弄|搞|熟悉|理解|练)|\bfirst(?:ly)?\b|^(?:start|begin) with\b"
 LATER = (r"其次|然后|接着|之后|再(?=学|看|读|碰|进入|到|用|掌握|了解)|最后(?!一)|\bthen\b|\bnext\b|"
          r"\bafter that\b|\bfinally\b|\blastly\b")
 ORDINAL = re.compile(f"({FIRST})|({LATER})", re.IGNORECASE)

@@ -145,6 +145,51 @@ def section_terms(section: Section) -> Iterator[Term]:
         bold = [] if LIST_LINE.match(text) else BOLD.findall(text)  # a list line left as text stays text
         names = example_terms(text) + listed + [b for b in bold if _name(_piece(b)) and not facet_kind(_piece(b))]
         yield from (Term(_piece(n), line.number) for n in names)
+    if section.kind == "stage" and not section.children:  # a step written as prose: its subjects are in its sentences
+        yield from (Term(n, section.line) for n in chain_terms(_first_paragraph(section)))
+
+
+#: Words that lead a step of an ordinal sentence into its subject ("start with tokenization", "先学 Python").
+CHAIN_LEAD = re.compile(r"^(?:(?:start(?:ing)? with|begin with|get comfortable with|move on to|go on to|learn|study|read|do|then|only after that|"
+                        r"after that|the full|the|a|an|学习|学|再学|先学|看|了解|掌握)\s*)+", re.IGNORECASE)
+#: What follows a step's subject: a gloss, a clause, or a closing "first"/"too".
+CHAIN_TAIL = re.compile(r"\s*(?:[（(—–:：,，;；]|\bonce\b|\bbecause\b|\bsince\b|\bwhen\b|\bfirst\b|\btoo\b|\bthat\b|"
+                        r"\bso\b|\bas\b|\bfor\b|\bon\b|\bin\b|\bwith\b|\bcomes\b).*$", re.IGNORECASE)
+
+
+def chain_terms(text: str) -> list[str]:
+    """The subjects of the steps of an ordinal sentence ("Start with tokenization, then embeddings (token and
+    positional), then self-attention"): each step that reads as a name names a term of the section.
+
+    >>> chain_terms("Start with tokenization, then embeddings (token and positional), then self-attention.")
+    ['tokenization', 'embeddings', 'self-attention']
+    >>> chain_terms("Chunking first, then embedding models, then a vector database."), chain_terms("先学 Python，再学 NumPy。")
+    (['Chunking', 'embedding models', 'vector database'], ['Python', 'NumPy'])
+    >>> chain_terms("First you should really think about what you want to build, then decide.")
+    []
+    """
+    from ingest.sequence import ordinal_chains  # ingest.sequence reads topics, which read terms: import when used
+
+    found = []
+    for chain in ordinal_chains(text):
+        for step in chain:
+            name = CHAIN_TAIL.sub("", CHAIN_LEAD.sub("", step.strip(" ,，.。")).strip()).strip()
+            if len(name) >= 2 and _name(name) and len(name.split()) <= 3:
+                found.append(name)
+    return found if len(found) >= 2 else []
+
+
+def _first_paragraph(section: Section) -> str:
+    """The first paragraph of ``section``'s text, its lines joined, when it is English prose (a step's own text)."""
+    lines: list[str] = []
+    for line in section.body:
+        if not line.text.strip():
+            if lines:
+                break
+            continue
+        lines.append(line.text.strip())
+    prose = " ".join(lines)
+    return "" if re.search(r"[\u4e00-\u9fff]", prose) or LIST_LINE.match(prose) or "|" in prose else prose
 
 
 def _facet_names(section: Section) -> list[str]:
