@@ -104,9 +104,9 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
         drawn = {id(c) for child in parent.children if not _explicit(child)
                  and (c := doc.candidate_of(child)) and c.topic_id in charted}
         independent = _independent_items(parent, [c.name for c in ordered], [child.number for child, _ in steps])
-        if len(steps) >= 2 and all(child.kind == "heading" for child, _ in steps):  # sibling headings:
+        if len(steps) >= 2 and all(child.kind in ("heading", "stage") for child, _ in steps):  # sibling headings:
             # "Math and Programming are independent", said anywhere in the document
-            independent |= independent_pairs(sentences, [("", c.name) for c in ordered])
+            independent |= independent_pairs(sentences, [(child.number, child.title) for child, _ in steps])
         for k, b in enumerate(ordered):
             for a in (ordered[j] for j in (predecessors(k, independent) if k else ())):
                 if id(a) in drawn and id(b) in drawn:
@@ -134,7 +134,8 @@ FORWARD = re.compile(r"\bbelow\b|\bthe following\b|下面|下文|以下|下列|�
 #: … or at every part of the document, wherever it stands ("Inside each section the entries are listed in the order
 #: we suggest", "within a lecture", "每个部分里", "每一步").
 EVERY_PART = re.compile(r"\b(?:in|inside|within) (?:a|each|every) (?:block|lecture|session|lesson|chapter|week|stage|"
-                        r"section|part|phase|module|step|category|slide)\b|每个?(?:部分|阶段|章|步|页|模块|小节)|每一(?:部分|阶段|章|步|页)",
+                        r"section|part|phase|module|step|category|slide)\b|每个?(?:部分|阶段|章|步|页|模块|小节)|每一(?:部分|阶段|章|步|页)|"
+                        r"(?:页|章|节|阶段|部分)(?:内|里)|同一(?:部分|阶段|章)",
                         re.IGNORECASE)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ingest.names import SEQUENCE_WORD
+from ingest.names import SEQUENCE_WORD, split_name
 
 INDEPENDENT = re.compile(
     r"do(?:es)?(?: no|n['’])t depend on (?:each other|one another)|independent(?:ly)? of (?:each other|one another)|"
@@ -108,7 +108,7 @@ def independent_pairs(sentences: Iterable[str], stages: Sequence[tuple[str, str]
         lowered = sentence.lower()
         named = [k for k, (number, (_, name)) in enumerate(zip(numbers, stages))
                  if (number and (number[0].rstrip("s"), number[1]) in {(w.rstrip("s"), v) for w, v in mentioned})
-                 or (len(name) >= 2 and name.lower() in lowered)]
+                 or any(len(n) >= 2 and n.lower() in lowered for n in _spellings(name))]
         pairs.update(frozenset((a, b)) for i, a in enumerate(named) for b in named[i + 1:])
     return pairs
 
@@ -128,6 +128,16 @@ def _cue_clause(sentence: str) -> str:
         if INDEPENDENT.search(clause) and len(_mentioned_numbers(clause)) >= 2:
             return clause
     return sentence
+
+
+def _spellings(title: str) -> list[str]:
+    """A stage's name and the aliases it gives in parentheses: "检索增强生成（RAG）" is named "RAG" too.
+
+    >>> _spellings("检索增强生成（RAG）"), _spellings("Agent")
+    (['检索增强生成', 'RAG'], ['Agent'])
+    """
+    name, aliases = split_name(title)
+    return [name, *aliases]
 
 
 def predecessors(k: int, independent: set[frozenset[int]]) -> list[int]:

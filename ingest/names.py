@@ -20,10 +20,10 @@ import unicodedata
 
 # An ordinal that starts a title: the label says where it sits in a sequence ("阶段 0", "Week 3", "第一章").
 ORDINAL = re.compile(
-    r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|unit|level)\s*"
+    r"^(?P<label>(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|slide|unit|level)\s*"
     r"(?:[0-9一二三四五六七八九十]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十]+)?|[IVXL]+\b)"
     r"|第\s*[0-9一二三四五六七八九十百]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十百]+)?\s*"
-    r"(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期)"
+    r"(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期|页)"
     r"|[一二三四五六七八九十]+[、.．]"
     r"|\d+(?:\.\d+)*[.、)）](?!\d)"
     r"|\d+(?:\.\d+)*(?=\s))"
@@ -36,7 +36,7 @@ QUESTION_LABEL = re.compile(r"^[QＱ]\d*[：:.]\s*")
 LETTER_LABEL = re.compile(r"^(?:节点|node|track|path|路线|方向|分支|branch)\s*[A-Z](?![A-Za-z])\s*(?:[:：|—–]|-(?=\s))\s*",
                           re.IGNORECASE)
 #: Ordinals that name a step of a sequence (a stage, a week, a chapter), not just a list position.
-SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|unit|level|第)",
+SEQUENCE_WORD = re.compile(r"^(?:阶段|stage|phase|step|week|month|day|part|chapter|module|lesson|lecture|session|sprint|slide|unit|level|第)",
                            re.IGNORECASE)
 PAREN = re.compile(r"[（(]([^（）()]{1,60})[）)]")  # no blanks around it: "\\s*" first rescans long runs
 NOT_ALIAS = re.compile(r"^(?:如|例如|比如|可选|选修|包括|即|可|推荐|注|含|\d)")

@@ -68,7 +68,7 @@ REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延�
 JOIN = r"\s*(?:与|和|及|&|/|、|and|,)\s*"
 CHROME = re.compile(
     r"(?:讲什么|是什么$|^关于|^about\b|^(?:每日|每周|持续|最近)?更新|更新日志|changelog|^news$|最新动态|^关注|关注我|"
-    r"订阅|subscribe|follow (?:me|us)|致谢|感谢|acknowledg|star history|contribut|贡献指南|^(?:如何)?贡献$|^参与贡献$|^license$|^许可证$|"
+    r"订阅|subscribe|follow (?:me|us)|致谢|感谢|^谢谢|^thank you|^thanks\b|^议程$|^agenda$|acknowledg|star history|contribut|贡献指南|^(?:如何)?贡献$|^参与贡献$|^license$|^许可证$|"
     r"版权|联系方式|^contact|赞助|sponsor|交流群|目录|^contents$|table of contents|^toc$|"
     r"^相关(?:推荐|文章|阅读|链接|问题|清单|列表|项目|资源)$|^推荐文章$|^猜你喜欢$|^往期(?:推荐|回顾|精选)$|"
     r"^(?:related|similar|hot network) (?:posts?|articles?|reading|lists?|resources|projects|repos(?:itories)?|questions)$|^(?:you )?(?:may|might) also like|"
