@@ -14,6 +14,7 @@ from ingest.independence import INDEPENDENT, independent_pairs, predecessors
 from ingest.mermaid import MermaidArrow
 from ingest.scaffolding import is_notes, is_parallel
 from ingest.sections import Section
+from ingest.sequence import ordinal_chains
 from ingest.topics import DocumentTopics
 from kb.lookup import MentionIndex
 from kb.model import Edge, Evidence
@@ -124,6 +125,7 @@ def _named(text: str, names: list[str]) -> list[int]:
 #: A sentence saying that a section's lists are in the order to learn them ("Inside each track, go top to bottom",
 #: "the items are listed in the order we suggest", "按列出的顺序学", "从上到下依次学").
 LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|shown|we suggest|they appear)\b|"
+                          r"\bin the order (?:to|you should|you'll|you will) (?:learn|read|study)\b|\bin learning order\b|"
                           r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下|"
                           r"按(?:推荐的?|建议的?)?(?:阅读|学习)顺序(?:排|列)",
                           re.IGNORECASE)
@@ -133,8 +135,8 @@ LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|sho
 FORWARD = re.compile(r"\bbelow\b|\bthe following\b|下面|下文|以下|下列|后面(?:每|的)", re.IGNORECASE)
 #: … or at every part of the document, wherever it stands ("Inside each section the entries are listed in the order
 #: we suggest", "within a lecture", "每个部分里", "每一步").
-EVERY_PART = re.compile(r"\b(?:in|inside|within) (?:a|each|every) (?:block|lecture|session|lesson|chapter|week|stage|"
-                        r"section|part|phase|module|step|category|slide)\b|每个?(?:部分|阶段|章|步|页|模块|小节)|每一(?:部分|阶段|章|步|页)|"
+EVERY_PART = re.compile(r"\b(?:in|inside|within) (?:a|each|every) (?:\w+ )?(?:block|lecture|session|lesson|chapter|week|stage|"
+                        r"section|part|phase|module|step|category|slide|box|list)\b|每个?(?:部分|阶段|章|步|页|模块|小节)|每一(?:部分|阶段|章|步|页)|"
                         r"(?:页|章|节|阶段|部分)(?:内|里)|同一(?:部分|阶段|章)",
                         re.IGNORECASE)
 
@@ -192,7 +194,26 @@ def _independent_items(parent: Section, names: list[str], numbers: list[str] | N
                      or (_named(clauses[i - 1], names) if i else []))  # "X 穿插着学；它不分先后"
             others = range(len(names)) if len(named) == 1 else named
             pairs.update(frozenset((a, b)) for a in named for b in others if a != b)
-    return pairs
+    return pairs | _separate_lines(parent, names)
+
+
+def _separate_lines(parent: Section, names: list[str]) -> set[frozenset[int]]:
+    """Pairs of items that two ordered sentences put on two lines the text calls independent ("这一步其实是两条线，
+    互不依赖：…先学提示词工程，再做 RAG…；…先学模型量化，再学推理部署"): an item of one line needs none of the other's.
+
+    >>> from ingest.sections import Line
+    >>> s = Section("应用", "heading", 2, 1, body=[Line(2, "两条线互不依赖。"), Line(3, "先学提示词工程，再学 RAG。"),
+    ...                                          Line(4, "先学模型量化，再学推理部署。")])
+    >>> sorted(map(sorted, _separate_lines(s, ["提示词工程", "RAG", "模型量化", "推理部署"])))
+    [[0, 2], [0, 3], [1, 2], [1, 3]]
+    """
+    texts = [parent.description, *(ln.text for ln in parent.body)]
+    if not any(INDEPENDENT.search(t) for t in texts):
+        return set()
+    lines = [set(k for step in chain for k in _named(step, names)) for t in texts for chain in ordinal_chains(t)]
+    lines = [line for line in lines if line]
+    return {frozenset((a, b)) for i, one in enumerate(lines) for other in lines[i + 1:]
+            for a in one for b in other if a != b and not (a in other or b in one)}
 
 
 def _notes_text(parent: Section) -> Iterator[str]:

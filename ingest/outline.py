@@ -170,6 +170,30 @@ def markup_paragraph_steps(lines: list[Line]) -> list[Line]:
     return out
 
 
+QUOTED_ITEM = re.compile(r"^\s*>\s?(\s*(?:[-*+]|\d{1,2}[.、)])\s+\S.*)$")
+
+
+def markup_quoted_lists(lines: list[Line]) -> list[Line]:
+    """``lines`` with the lists inside blockquotes unquoted: an article's boxed summary ("> 「划重点」" then "> - **X**：…")
+    lists the section's subjects like any list. A blockquote with fewer than two items stays a quote.
+
+    >>> lines = [Line(1, "> 「划重点」"), Line(2, "> - **Python**：函数"), Line(3, "> - **NumPy**：数组"), Line(4, "> 引用")]
+    >>> [l.text for l in markup_quoted_lists(lines)]
+    ['> 「划重点」', '- **Python**：函数', '- **NumPy**：数组', '> 引用']
+    """
+    out, i = [], 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].text.lstrip().startswith(">"):
+            j += 1
+        block = lines[i:max(j, i + 1)]
+        if j > i and sum(bool(QUOTED_ITEM.match(t)) for _, t in block) >= 2:
+            block = [Line(n, m.group(1)) if (m := QUOTED_ITEM.match(t)) else Line(n, t) for n, t in block]
+        out += block
+        i = max(j, i + 1)
+    return out
+
+
 def markup_plan_tables(lines: list[Line]) -> list[Line]:
     """``lines`` with each plan table (rows whose first cell is a numbered stage: 阶段一：X, Stage 2 — X)
     read as the stages it lists: each cell becomes a sub-item named by its column header, under the

@@ -53,7 +53,7 @@ QUALIFIER = (r"(?:本周|本章|本阶段|各阶段|阶段|推荐的?|必学的?
              r"key|recommended|suggested|learning|study|main|core|useful|stage|phase)?")
 CONTENT_WORDS = (r"工具|工具链|框架|库|技术栈|概念|知识点?|内容|技术|要点|重点|说明|概述|概览|总览|简介|顺序|路线图?|路径|"
                  r"tools?|tooling|frameworks?|librar(?:y|ies)|stack|concepts?|ideas|topics|notes|overview|summary|roadmap|"
-                 r"learning path|order|prerequisites?|requirements?|前置要求|前置知识|预备知识|先修知识")
+                 r"learning path|order|prerequisites?|requirements?|(?:key )?points|takeaways|highlights|tl;?dr|划重点|前置要求|前置知识|预备知识|先修知识")
 # A summary or comparison of what the document covers elsewhere (路线对比, 一图看懂, X vs Y, At a glance); 对比学习
 # (contrastive learning) is a subject: the comparison words end the label or stand alone.
 SUMMARY = re.compile(r"(?:对比|比较|一览|速查表?)$|^(?:一图看懂|一张图看懂)|\bat a glance$|^comparisons?\b|\bcomparison$|"
@@ -61,7 +61,7 @@ SUMMARY = re.compile(r"(?:对比|比较|一览|速查表?)$|^(?:一图看懂|一
 GOAL_WORDS = (r"目标|学完能做到|能做到|能做什么|收获|产出|成果|检验标准|"
               r"goals?|objectives?|outcomes?|what you(?:'ll| will)? (?:be able to do|learn|can do)|you can do")
 REFERENCE_WORDS = (r"资源|资料|参考资料?|参考文献|参考|阅读|延伸阅读|扩展阅读|推荐阅读|书籍|书单|课程|论文|视频|博客|"
-                   r"教程|链接|练习|习题|作业|周末练习(?:汇总)?|练习汇总|常见问题|问答|笔记|"
+                   r"教程|链接|练习|习题|作业|思考题|课后题|讨论题|(?:homework|review|discussion|practice|exercise|quiz) questions|周末练习(?:汇总)?|练习汇总|常见问题|问答|笔记|"
                    r"reading|readings|resources?|references?|further reading|books?|courses?|papers?|videos?|"
                    r"tutorials?|links?|exercises?|homework|practice|assignments?|faq|q&a|notebooks?|labs?|"
                    r"cheat ?sheets?|(?:mini[- ]?)?projects?|项目|capstone")
