@@ -95,7 +95,9 @@ def sibling_edges(doc: DocumentTopics, charted: frozenset[str] = frozenset()) ->
         if is_parallel(parent.title) and any(c.numbered and not _explicit(c) for c in parent.children):
             continue  # parallel options in the author's order; an explicit numbering still counts
         staged = {id(s) for s in doc.stages}  # stage order is ``stage_edges``' (it reads independence notes)
-        in_order = (parent.kind != "item" and parent.role not in ("facet", "goal", "chrome", "dropped")
+        in_order = (parent.kind != "item"  # a facet's list is a checklist, unless the facet's own text orders it
+                    and (parent.role not in ("facet", "goal", "chrome", "dropped") or
+                         parent.role == "facet" and _says_listed_order(parent))
                     and (any(_says_listed_order(s) for s in (parent, *parent.ancestors()))  # a checklist is no plan
                          or any(line < parent.line or everywhere for line, everywhere in forward)))
         steps = [(child, c) for child in parent.children
@@ -126,7 +128,7 @@ def _named(text: str, names: list[str]) -> list[int]:
 #: "the items are listed in the order we suggest", "按列出的顺序学", "从上到下依次学").
 LISTED_ORDER = re.compile(r"\btop to bottom\b|\bin the order (?:listed|given|shown|we suggest|they appear)\b|"
                           r"\bin the order (?:to|you should|you'll|you will) (?:learn|read|study)\b|\bin learning order\b|"
-                          r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|下列)的?顺序|从上到下|自上而下|"
+                          r"\blisted in (?:the )?order\b|按(?:列出|列表|下面列出|上面列出|以上列出|上述|下列)的?顺序|从上到下|自上而下|"
                           r"按(?:推荐的?|建议的?)?(?:阅读|学习)顺序(?:排|列)",
                           re.IGNORECASE)
 

@@ -25,8 +25,12 @@ from kb.model import Edge, Evidence
 ARROW = re.compile(r"→|⟶|➔|➜|⇒|-->|->|=>")  # steps are stripped: no blanks around, no rescanning them
 SENTENCE = re.compile(r"(?<=[。！？!?；;])|\n|(?<=\.)\s+(?=[A-Z])")
 # Ordinal words. Bare 先/再 only before a verb of learning, so 先进 (advanced) or 先验 (prior) do not count.
-FIRST = r"首先|先(?=学|看|读|补|打|从|把|用|掌握|了解|弄|搞|熟悉|理解|练)|\bfirst(?:ly)?\b|^(?:start|begin) with\b"
-LATER = (r"其次|然后|接着|之后|再(?=学|看|读|碰|进入|到|用|掌握|了解)|最后(?!一)|\bthen\b|\bnext\b|"
+#: A clause start: bare 先 / 再 there order steps ("顺序上，先分词，再词嵌入"), not inside a word (先进, 再现).
+AT_CLAUSE = r"(?:(?<=^)|(?<=[，,：:；;。]))\s*"
+FIRST = (r"首先|先(?=学|看|读|补|打|从|把|用|做|掌握|了解|弄|搞|熟悉|理解|练)|" + AT_CLAUSE + r"先(?=[^\s，,。进验前生])|"
+         r"\bfirst(?:ly)?\b|^(?:start|begin) with\b")
+LATER = (r"其次|然后|接着|之后|再(?=学|看|读|碰|做|进入|到|用|掌握|了解)|" + AT_CLAUSE + r"再(?=[^\s，,。现次])|最后(?!一)|"
+         r"\bthen\b|\bnext\b|"
          r"\bafter that\b|\bfinally\b|\blastly\b")
 ORDINAL = re.compile(f"({FIRST})|({LATER})", re.IGNORECASE)
 LABEL = re.compile(r"^.*[:：]\s*")
@@ -43,6 +47,27 @@ def arrow_chains(text: str) -> list[list[str]]:
     return chains
 
 
+#: Order stated with a verb of placing or waiting, rewritten as the ordinal words it means:
+#: "X放在(这一部分的)最后" → "最后学X"; "X要放在Y之前" → "先学X，再学Y"; "X要等Y做熟以后再碰" → "先学Y，再学X".
+PLACED_LAST = re.compile(r"(?P<x>[^，,。；;：:]{1,30}?)(?:要|应该?)?放在(?:[^，,。；;]{0,8}的)?最后(?:面)?")
+PLACED_BEFORE = re.compile(r"(?P<x>[^，,。；;：:]{1,30}?)(?:要|应该?|必须)?放在(?P<y>[^，,。；;]{1,30}?)(?P<when>之前|前面|之后|后面)")
+WAITS_FOR = re.compile(r"(?P<x>[^，,。；;：:]{1,30}?)要等(?P<y>[^，,。；;]{1,30}?)(?:做熟|学完|学会|掌握|跑通)?(?:以后|之后)(?:再(?:碰|学|做))?")
+
+
+def plain_order(sentence: str) -> str:
+    """``sentence`` with order phrases of placing and waiting written as ordinal words.
+
+    >>> plain_order("预训练放在最后。"), plain_order("唯一的硬要求是：模型量化要放在推理部署之前。")
+    ('最后学预训练。', '唯一的硬要求是：先学模型量化，再学推理部署。')
+    >>> plain_order("偏好对齐要等监督微调做熟以后再碰。")
+    '先学监督微调，再学偏好对齐。'
+    """
+    sentence = WAITS_FOR.sub(lambda m: f"先学{m['y'].strip()}，再学{m['x'].strip()}", sentence)
+    sentence = PLACED_BEFORE.sub(lambda m: (f"先学{m['x'].strip()}，再学{m['y'].strip()}" if m["when"] in ("之前", "前面")
+                                            else f"先学{m['y'].strip()}，再学{m['x'].strip()}"), sentence)
+    return PLACED_LAST.sub(lambda m: f"最后学{m['x'].strip()}", sentence)
+
+
 def ordinal_chains(text: str) -> list[list[str]]:
     """The segments of sentences that list steps with ordinal words, starting with a "first" word; a
     next sentence that opens with a "then" word (然后, 之后, 本阶段最后, Then, Finally) goes on with the chain.
@@ -54,7 +79,7 @@ def ordinal_chains(text: str) -> list[list[str]]:
     """
     chains: list[list[str]] = []
     going_on = False
-    for sentence in SENTENCE.split(text):
+    for sentence in SENTENCE.split(plain_order(text)):
         marks = list(ORDINAL.finditer(sentence))
         if going_on and marks and _opens_with(sentence, marks[0]):
             chains[-1] += _segments(sentence, marks)
@@ -78,7 +103,18 @@ def _segments(sentence: str, marks: list[re.Match[str]]) -> list[str]:
     if marks[0].group(1) and not segments[0].strip(" ，,;；"):  # "X first, then Y": the step before its word
         segments[0] = sentence[:marks[0].start()]
     segments = [s.strip().rstrip("。.") for s in segments]
-    return [s for s in segments if s.strip(" ，,")]
+    return [step for s in segments if s.strip(" ，,") for step in _one_by_one(s)]
+
+
+def _one_by_one(segment: str) -> list[str]:
+    """A segment that lists steps "依次" ("自注意力、多头注意力、位置编码依次往下"), as those steps; else the segment.
+
+    >>> _one_by_one("自注意力、多头注意力、位置编码依次往下，"), _one_by_one("学反向传播")
+    (['自注意力', '多头注意力', '位置编码'], ['学反向传播'])
+    """
+    head, sep, _ = segment.partition("依次")
+    members = [m.strip(" ，,") for m in head.split("、")]
+    return members if sep and len(members) >= 2 and all(members) else [segment]
 
 
 def sequence_edges(doc: DocumentTopics, resolve: Callable[[str, bool], str]) -> Iterator[Edge]:
@@ -94,7 +130,8 @@ def sequence_edges(doc: DocumentTopics, resolve: Callable[[str, bool], str]) -> 
         for line, text in texts:
             for kind, chains, exact in (("arrow", arrow_chains(text), True), ("explicit", ordinal_chains(text), False)):
                 for chain in chains:
-                    yield from _chain_edges(doc.name, line, text, kind, [resolve(step, exact) for step in chain])
+                    ids = [doc.local(resolve(step, exact), section) for step in chain]
+                    yield from _chain_edges(doc.name, line, text, kind, ids)
 
 
 def _chain_edges(document: str, line: int, text: str, kind: str, ids: list[str]) -> Iterator[Edge]:

@@ -12,7 +12,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ingest.names import (LETTER_LABEL, PUNCT, is_latin, is_name_like, is_sequence_label, slugify, split_name,
+from ingest.names import (LETTER_LABEL, PUNCT, is_latin, is_name_like, is_sequence_label, normalize, slugify, split_name,
                           topic_key, undecorate)
 from ingest.roles import HOLDS_SUBJECTS, assign_roles, is_topic
 from ingest.scaffolding import is_generic_label, is_phase_label
@@ -56,6 +56,29 @@ class DocumentTopics:
     def candidate_of(self, section: Section | None) -> Candidate | None:
         """The candidate for ``section``, if it is a subject."""
         return None if section is None else self.by_section.get(id(section))
+
+    def local(self, topic_id: str, section: Section) -> str:
+        """``topic_id``, or the topic of the same name kept apart for the part ``section`` is in: "评估" in a sentence of
+        the application part is that part's 评估, not the fine-tuning part's."""
+        named = [c for c in self.candidates if c.topic_id == topic_id]
+        if not named:
+            return topic_id
+        name = normalize(named[0].name)
+        twins = [c for c in self.candidates if normalize(c.name) == name and c.topic_id != topic_id]
+        if not twins:
+            return topic_id
+        for part in [section, *section.ancestors()]:
+            inside = {c.topic_id for c in [*named, *twins] if _within(c, part)}
+            if len(inside) == 1:
+                return inside.pop()
+            if inside:
+                break
+        return topic_id
+
+
+def _within(candidate: Candidate, part: Section) -> bool:
+    place = candidate.section or candidate.owner
+    return place is not None and (place is part or any(a is part for a in place.ancestors()))
 
 
 def heading_path(section: Section) -> str:
