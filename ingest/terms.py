@@ -127,8 +127,11 @@ def section_terms(section: Section) -> Iterator[Term]:
     if section.kind == "item" and not section.bold and not section.description:
         yield from (Term(n, section.line) for n in list_terms(section.title) or _pair(section.title))
     header, attributes = True, False
+    byline = _byline(section)
     for line in section.body:
         text = line.text.strip()
+        if line.number == byline:
+            continue  # the author's name under the title names no subject
         if TABLE_RULE.match(text):
             header = False
             continue
@@ -177,6 +180,28 @@ def chain_terms(text: str) -> list[str]:
             if len(name) >= 2 and _name(name) and len(name.split()) <= 3:
                 found.append(name)
     return found if len(found) >= 2 else []
+
+
+#: What follows an author's name in an article's header: reactions, a publishing date, a reading time, a follow button.
+ARTICLE_META = re.compile(r"赞同|发布于|编辑于|发表于|阅读\s*\d|\d+\s*分钟|关注|原创|\bmin read\b|\bfollow\b|\bposted\b|"
+                          r"\bpublished\b|\bupdated\b|\d{4}[-/年]\d{1,2}", re.IGNORECASE)
+
+
+def _byline(section: Section) -> int:
+    """The line of an article's byline (a short bold name under the title followed within three lines by
+    its reactions, date or reading time), else 0.
+
+    >>> from ingest.clean import Line
+    >>> s = Section("标题", "title", 1, 1, body=[Line(2, ""), Line(3, "**青柠不加糖**"), Line(4, "工程师"), Line(5, "1,326 人赞同了该文章")])
+    >>> _byline(s), _byline(Section("标题", "title", 1, 1, body=[Line(2, "**LoRA**"), Line(3, "低秩适配")]))
+    (3, 0)
+    """
+    if section.kind != "title":
+        return 0
+    lines = [ln for ln in section.body if ln.text.strip()]
+    if not lines or not (name := re.fullmatch(r"\*\*([^*]{1,30})\*\*", lines[0].text.strip())):
+        return 0
+    return lines[0].number if any(ARTICLE_META.search(ln.text) for ln in lines[1:4]) and name else 0
 
 
 def _first_paragraph(section: Section) -> str:
