@@ -240,7 +240,7 @@ def sequence_item(text: str) -> tuple[str, str] | None:
     plain = undecorate(text.replace("**", "").replace("__", ""))
     number, rest = split_ordinal(plain)
     rest = rest.strip().rstrip(":：").strip()
-    if not (number and rest and is_sequence_label(number)) or re.match(r"^\d", number):
+    if not (number and rest and is_sequence_label(number)):
         return None
     return (number, rest) if is_name_like(rest, max_words=8) and not INSTRUCTION.match(rest) else None
 

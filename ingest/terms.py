@@ -199,9 +199,9 @@ def _byline(section: Section) -> int:
     if section.kind != "title":
         return 0
     lines = [ln for ln in section.body if ln.text.strip()]
-    if not lines or not (name := re.fullmatch(r"\*\*([^*]{1,30})\*\*", lines[0].text.strip())):
+    if not lines or not re.fullmatch(r"\*\*[^*]{1,30}\*\*", lines[0].text.strip()):
         return 0
-    return lines[0].number if any(ARTICLE_META.search(ln.text) for ln in lines[1:4]) and name else 0
+    return lines[0].number if any(ARTICLE_META.search(ln.text) for ln in lines[1:4]) else 0
 
 
 def _first_paragraph(section: Section) -> str:
