@@ -279,7 +279,7 @@ FRESH2 = PROJECT_ROOT / "tests" / "fixtures" / "fresh2"
 FRESH3 = PROJECT_ROOT / "tests" / "fixtures" / "fresh3"
 #: Roadmaps written on 2026-12-04 before any rule ran on them (split "fresh4"); measured once, then tuned on.
 FRESH4 = PROJECT_ROOT / "tests" / "fixtures" / "fresh4"
-#: Roadmaps written on 2026-12-05 before any rule ran on them (split "fresh5"); the next measurement.
+#: Roadmaps written on 2026-12-05 before any rule ran on them (split "fresh5"); measured once, then tuned on.
 FRESH5 = PROJECT_ROOT / "tests" / "fixtures" / "fresh5"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"

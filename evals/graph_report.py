@@ -22,7 +22,7 @@ SPLITS = (("tune", "Tune split (rules were developed on these)"), ("heldout", "H
           ("fresh2", "Fresh2 split (written 2026-12-03 before any rule ran on it; its first run was the measurement, since seen)"),
           ("fresh3", "Fresh3 split (written 2026-12-04 before any rule ran on it; its first run was the measurement, since seen)"),
           ("fresh4", "Fresh4 split (written 2026-12-04 before any rule ran on it; its first run was the measurement, since seen)"),
-          ("fresh5", "Fresh5 split (written 2026-12-05 before any rule ran on it; measured, never tuned on)"),
+          ("fresh5", "Fresh5 split (written 2026-12-05 before any rule ran on it; its first run was the measurement, since seen)"),
           ("corpus", "The five corpus documents"))
 HEADER = ("| fixture | topics | prereq edges | order P | order R | facets kept | wrong merges | merges held | "
           "terms found | parts held | longest path | paths ok | paths through excluded |")
