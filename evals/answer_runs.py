@@ -31,19 +31,20 @@ from kb.store import write_text
 MODELS = ("bundled", "0.5b", "none", "naive")
 SMALL_GGUF = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 #: The question sets of each kind of run. "tuning": developed on — the first sets, the first untuned set (seen
-#: 2026-12-01, now under seen/), and the untuned sets written 2026-12-02 (untuned/), 2026-12-03 (untuned2/) and
-#: 2026-12-04 (untuned3/), each measured once and seen the day it was measured.
-#: "untuned": measured once, never tuned on — untuned4/, written 2026-12-04 before any run on it.
+#: 2026-12-01, now under seen/), and the untuned sets written 2026-12-02 (untuned/), 2026-12-03 (untuned2/),
+#: 2026-12-04 (untuned3/, untuned4/), each measured once and seen the day it was measured.
+#: "untuned": measured once, never tuned on — untuned5/, written 2026-12-05 before any run on it.
 #: The out-of-scope questions of the earlier untuned sets stay in their folders; tuning uses the first set's.
-_TUNING_FOLDERS = ("untuned", "untuned2", "untuned3")
+_TUNING_FOLDERS = ("untuned", "untuned2", "untuned3", "untuned4")
+UNTUNED = "untuned5"
 SETS = {
     "tuning": ([EVAL_DATA / "corpus.json", EVAL_DATA / "tuning" / "graph_lists.json", EVAL_DATA / "seen" / "corpus.json",
                 *sorted((EVAL_DATA / "seen" / "fixtures").glob("*.json")),
                 *(path for folder in _TUNING_FOLDERS for path in (EVAL_DATA / folder / "corpus.json",
                                                                   *sorted((EVAL_DATA / folder / "fixtures").glob("*.json"))))],
                EVAL_DATA / "out_of_scope.json"),
-    "untuned": ([EVAL_DATA / "untuned4" / "corpus.json", *sorted((EVAL_DATA / "untuned4" / "fixtures").glob("*.json"))],
-                EVAL_DATA / "untuned4" / "out_of_scope.json"),
+    "untuned": ([EVAL_DATA / UNTUNED / "corpus.json", *sorted((EVAL_DATA / UNTUNED / "fixtures").glob("*.json"))],
+                EVAL_DATA / UNTUNED / "out_of_scope.json"),
 }
 
 

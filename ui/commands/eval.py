@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="with --answers: comma-separated, from bundled, 0.5b, none, naive (default: all); "
                         "MODEL:N answers only the first N questions of each set with that model")
     p.add_argument("--untuned", action="store_true",
-                   help="with --answers: the untuned sets (evals/data/untuned4, for the record) instead of the tuning sets")
+                   help="with --answers: the untuned sets (evals/data/untuned5, for the record) instead of the tuning sets")
     p.add_argument("--out-of-scope", dest="out_of_scope", type=Path, default=None,
                    help="with --answers: the out-of-scope set (default: the one of --untuned or the tuning one; 'none')")
     p.add_argument("--work-dir", dest="work_dir", type=Path, default=None,
