@@ -57,13 +57,20 @@ def strongest(evidence: list[dict[str, Any]]) -> dict[str, Any] | None:
     return min(evidence, key=lambda e: order.index(e["kind"]) if e["kind"] in order else 99, default=None)
 
 
-def describe_reason(why: str, name: str, related: str, evidence: list[dict[str, Any]]) -> str:
-    """Why ``name`` is on a study path.
+def describe_reason(why: str, name: str, related: str, evidence: list[dict[str, Any]], zh: bool = True) -> str:
+    """Why ``name`` is on a study path, in Chinese or (``zh=False``) English.
 
     >>> describe_reason("part", "线性代数", "数学基础", [])
     '「线性代数」是「数学基础」的组成部分。'
+    >>> describe_reason("inherited", "Geometry", "Rendering", [], zh=False)
+    'Geometry comes before what Rendering covers.'
     """
     best = strongest(evidence)
+    if not zh:
+        source = f" Evidence: {cite(best, zh=False)}." if best else ""
+        sentence = {"goal": "This is your goal.", "part": f"{name} is part of {related}.",
+                    "inherited": f"{name} comes before what {related} covers."}.get(why, f"{name} comes before {related}.")
+        return sentence + ("" if why == "goal" else source)
     source = f"依据：{cite(best)}" if best else ""
     if why == "goal":
         return "这是你的学习目标。"

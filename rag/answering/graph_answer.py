@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb import paths
-from kb.wording import cite, strongest
+from kb.wording import cite, describe_reason, strongest
 from rag.answering.graph_question import GraphQuestion, classify
 
 __all__ = ["GraphAnswer", "GraphQuestion", "answer", "classify", "has_answer"]
@@ -53,13 +53,19 @@ def answer(roadmap: Any, asked: GraphQuestion, lang: str = "zh", known: Sequence
 def _before(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -> tuple[str, list[str]]:
     name = _name(roadmap, asked.topic)
     needs = roadmap.prerequisites(asked.topic)
+    within, whole = _listed_under(roadmap, asked.topic, zh)
     if not needs:
+        if within:
+            return (f"在知识图谱中，{within}，没有其他前置要求。" if zh
+                    else f"In the roadmap graph, {within}; it has no other prerequisites."), whole
         return (f"在知识图谱中，「{name}」没有前置要求。" if zh else f"In the roadmap graph, {name} has no prerequisites."), []
     names = [t.name for t in needs]
     why = _evidence(roadmap, needs[0].id, asked.topic, zh)
     if zh:
-        return f"在知识图谱中，学习「{name}」之前要先掌握：{_join(names, zh)}{_because(why, zh)}。", names
-    return f"In the roadmap graph, before {name} come: {_join(names, zh)}{_because(why, zh)}.", names
+        lead = f"{within}；" if within else ""
+        return f"在知识图谱中，{lead}学习「{name}」之前要先掌握：{_join(names, zh)}{_because(why, zh)}。", whole + names
+    lead = f"{within}; " if within else ""
+    return f"In the roadmap graph, {lead}before {name} come: {_join(names, zh)}{_because(why, zh)}.", whole + names
 
 
 def _after(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -> tuple[str, list[str]]:
@@ -70,27 +76,45 @@ def _after(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -
             then = roadmap.dependents(parent)
             if then:
                 break
+    inside = [t.name for t in roadmap.parts(asked.topic)]
+    lead = ""
+    if inside:  # reading on, the topics listed under it come first
+        lead = (f"「{name}」下面还列有：{_join(inside, zh)}；" if zh
+                else f"listed under {name}: {_join(inside, zh)}; ")
     if not then:
+        if lead:
+            return (f"在知识图谱中，{lead[:-1]}，此外没有后续主题。" if zh
+                    else f"In the roadmap graph, {lead[:-2]}; nothing else follows it."), inside
         return (f"在知识图谱中，「{name}」之后没有后续主题。" if zh else f"In the roadmap graph, nothing follows {name}."), []
     names = [t.name for t in then]
     why = _evidence(roadmap, asked.topic, then[0].id, zh)
     if zh:
-        return f"在知识图谱中，学完「{name}」之后可以学：{_join(names, zh)}{_because(why, zh)}。", names
-    return f"In the roadmap graph, after {name} you can learn: {_join(names, zh)}{_because(why, zh)}.", names
+        return f"在知识图谱中，{lead}学完「{name}」之后可以学：{_join(names, zh)}{_because(why, zh)}。", inside + names
+    return f"In the roadmap graph, {lead}after {name} you can learn: {_join(names, zh)}{_because(why, zh)}.", inside + names
 
 
 def _path(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -> tuple[str, list[str]]:
-    steps = roadmap.study_path(asked.topic, known=known)
-    names = [s.topic.name for s in steps]
+    steps = paths.study_path(roadmap.graph, asked.topic, roadmap.known_ids(known))
+    names = [_name(roadmap, node) for node, _ in steps]
     goal = _name(roadmap, asked.topic)
-    last = steps[-2].reason if len(steps) > 1 else ""
+    last = ""
+    if len(steps) > 1:  # why the step before the goal is there
+        node, (why, related, evidence) = steps[-2]
+        last = describe_reason(why, _name(roadmap, node), _name(roadmap, related), evidence, zh)
+    within, whole = _listed_under(roadmap, asked.topic, zh)
     if zh:
-        return f"在知识图谱中，学到「{goal}」的路径共{len(names)}步：{' → '.join(names)}。{last}", names
-    return f"In the roadmap graph, the path to {goal} has {len(names)} steps: {' → '.join(names)}. {last}", names
+        where = f"{within}。" if within else ""
+        return f"在知识图谱中，学到「{goal}」的路径共{len(names)}步：{' → '.join(names)}。{where}{last}", names + whole
+    where = f"{within[0].upper()}{within[1:]}. " if within else ""
+    count = f"{len(names)} step{'s' if len(names) > 1 else ''}"
+    return f"In the roadmap graph, the path to {goal} has {count}: {' → '.join(names)}. {where}{last}", names + whole
 
 
 def _need(roadmap: Any, asked: GraphQuestion, zh: bool, known: Sequence[str]) -> tuple[str, list[str]]:
     goal, need = _name(roadmap, asked.topic), _name(roadmap, asked.other)
+    if asked.other in _ancestors(roadmap, asked.topic):
+        return (f"需要：在知识图谱中，「{goal}」列在「{need}」之下，是它的一部分。" if zh
+                else f"Yes: in the roadmap graph, {goal} is listed under {need}, as a part of it."), [need]
     if _comes_before(roadmap, asked.other, asked.topic):
         chain = _chain(roadmap, asked.other, asked.topic, zh)
         return (f"需要：在知识图谱中，「{need}」在「{goal}」之前（{chain}）。" if zh
@@ -162,6 +186,36 @@ def _evidence(roadmap: Any, first: str, then: str, zh: bool = True) -> str:
             best = strongest(list(graph.edges[first, target].get("evidence", [])))
             return cite(best, zh) if best else ""
     return ""
+
+
+def _listed_under(roadmap: Any, topic: str, zh: bool) -> tuple[str, list[str]]:
+    """Where ``topic`` sits: the topics it is listed under, outermost first, as a clause and as names.
+
+    >>> import networkx as nx
+    >>> from kb import Roadmap
+    >>> g = nx.DiGraph()
+    >>> for n, name in (("p", "概率与统计"), ("b", "贝叶斯定理"), ("c", "条件概率")):
+    ...     g.add_node(n, name=name, aliases=[], order=(0, 0))
+    >>> g.add_edge("b", "p", kind="part_of", evidence=[]); g.add_edge("c", "b", kind="part_of", evidence=[])
+    >>> _listed_under(Roadmap(g), "c", zh=True)
+    ('「条件概率」列在「概率与统计」›「贝叶斯定理」之下', ['概率与统计', '贝叶斯定理'])
+    >>> _listed_under(Roadmap(g), "p", zh=False)
+    ('', [])
+    """
+    chain: list[str] = []
+    current = topic
+    while True:
+        parents = [p.id for p in roadmap.part_of(current) if p.id not in chain and p.id != topic]
+        if not parents:
+            break
+        current = parents[0]
+        chain.append(current)
+    if not chain:
+        return "", []
+    names = [_name(roadmap, t) for t in reversed(chain)]
+    if zh:
+        return f"「{_name(roadmap, topic)}」列在{'›'.join(f'「{n}」' for n in names)}之下", names
+    return f"{_name(roadmap, topic)} is listed under {' › '.join(names)}", names
 
 
 def _ancestors(roadmap: Any, topic: str) -> list[str]:

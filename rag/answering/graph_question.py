@@ -26,6 +26,10 @@ from kb.model import Topic
 
 #: Placeholders standing for the first and second topic named in a question.
 A, B = "\u24b6", "\u24b7"
+#: "Done with" words between a topic and "after" ("QLoRA 做完以后"), and words pointing at a part of the
+#: roadmap between a topic and "before" ("张量操作这一块，前面…").
+_DONE = "学完|做完|读完|看完|完成|搞定|弄懂|搞懂"
+_POINTER = "这一?块|这一?部分|这一?步|这一?节|这一?章|这一?阶段|这里"
 # Shapes per relation, tried in this order (two-topic shapes first); case is ignored. A stands
 # for the topic named first, B for the second; the flag says whether A is the topic asked
 # about (for "need": the goal) or B is.
@@ -34,7 +38,7 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("order", rf"先学\W*{A}\W*还是\W*(?:先学)?\W*{B}", True),
     ("order", rf"(?:first|before)\W*{A}\W*or\W*{B}", True),
     ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*(?:学|掌握|懂|会|了解)\w?\W*{B}.*[吗么嘛]", True),
-    ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*把\W*{B}\W*(?:学|掌握|搞|弄|看)\w?\W*[吗么嘛]", True),
+    ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*把\W*{B}\W*(?:学|掌握|搞|弄|看|做|读|完成)\w?\W*[吗么嘛]", True),
     ("need", rf"{A}\W*是\W*{B}\W*的\W*(?:前提|基础|前置)", False),
     ("need", rf"(?:need|required?|have) to (?:know|learn|study|master|finish|complete)\W*{A}\W*"
              rf"(?:for|before|to learn|to study)\W*(?:starting\W*|beginning\W*|learning\W*)?{B}", False),
@@ -45,24 +49,24 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("path", rf"从(?:零|头|0)(?:开始)?\W*(?:学到|学|到|入门)\W*(?:能做|会做|能用|会用)?\W*{A}|{A}\W*(?:要|该|应该)?怎么(?:学|入门)|"
              rf"{A}\W*(?:的)?学习顺序", True),
     ("path", rf"(?:学到|到)\W*{A}\W*为止|{A}\W*(?:前面|中间|之前)\W*(?:要|需要|得)?\W*依次", True),
-    ("path", rf"how (?:do|should|can|would) i (?:learn|get to|study|reach|work up to)\W*{A}|from (?:scratch|zero) to\W*{A}", True),
+    ("path", rf"how (?:do|should|can|would) i (?:learn|get to|study|reach|work (?:my way )?up to)\W*{A}|from (?:scratch|zero) to\W*{A}", True),
+    ("path", rf"(?:what|which) order\b.{{0,40}}?{A}|work (?:my way )?up to\W*(?:\w+\W+){{0,2}}?{A}", True),
     ("path", rf"怎么(?:一步步)?\W*学到\W*{A}|{A}\W*怎么\W*一步步|{A}.{{0,12}}(?:按|以)?(?:什么|怎样的|哪种)顺序", True),
     ("path", rf"(?:path|route|roadmap|steps)\W*(?:to|towards|for)\W*(?:learn(?:ing)?\W*)?{A}", True),
-    ("after", rf"{A}\W*(?:之后|以后|后面|后)\W*(?:学|该|可以|再|接着|还)", True),
+    ("after", rf"{A}\W*(?:{_DONE})?\W*(?:之后|以后|后面|后)\W*(?:学|该|可以|再|接着|还)", True),
     ("after", rf"学完\W*{A}|{A}\W*学完|掌握\W*{A}\W*(?:之后|以后|后)", True),
-    ("after", rf"{A}\W*(?:之后|以后|后)?\W*的?\W*下一步|{A}\W*(?:之后|以后|后面)\W*(?:是|接)", True),
+    ("after", rf"{A}\W*(?:{_DONE})?\W*(?:之后|以后|后)?\W*的?\W*下一步|{A}\W*(?:之后|以后|后面)\W*(?:是|接)", True),
     ("after", rf"(?:what(?:'s| is)? next|what next|then what|next step)\W*(?:after|once|when)?\W*(?:i (?:know|finish|learn)\W*)?{A}|{A}\W*(?:done|finished)\W*(?:what|now)", True),
     ("after", rf"after\W*(?:learning\W*|studying\W*|i know\W*)?{A}|once i (?:know|have learned|learn)\W*{A}", True),
     ("after", rf"{A}\W*(?:leads to|is followed by)|(?:comes|follows)\W*(?:next\W*)?after\W*{A}", True),
     ("after", rf"{A}.{{0,30}}\bwhat (?:should|do|can|shall) i (?:study|learn|do|tackle|pick up) next", True),
-    ("before", rf"{A}\W*(?:之前|以前|前)\W*(?:需要|要|应该|得|必须)?\W*先?\W*(?:掌握|学|了解|准备|具备|懂|会)", True),
+    ("before", rf"{A}(?:\W|{_POINTER})*(?:之前|以前|前面|前)[^？?。]{{0,8}}?(?:掌握|学|了解|准备|具备|懂|会|弄清|搞清)", True),
     ("before", rf"{A}\W*的?\W*(?:前一步|上一步|(?:前面|之前)\W*(?:那|的)?\W*一步)|{A}\W*(?:前面|之前)\W*(?:是|有)\W*(?:什么|哪些)|"
                rf"{A}\W*(?:需要|要)\W*(?:什么|哪些)\W*基础|(?:学|入门)\W*{A}\W*(?:前|之前)", True),
     ("before", rf"what (?:comes|goes|is) (?:right )?before\W*{A}|what (?:do|should) i (?:know|learn|study) (?:first )?(?:for|before)\W*{A}", True),
     ("before", rf"{A}\W*的\W*(?:前置|前提|先修)", True),
     ("before", rf"学习?\W*{A}\W*(?:需要|要|得|应该)\W*先?\W*(?:掌握|学|具备|懂|了解)?\W*(?:哪些|什么)\W*(?:基础|知识|前置)?", True),
-    ("before", rf"before\W*(?:learning\W*|studying\W*|i learn\W*|i study\W*|building\W*|using\W*|doing\W*|tackling\W*|"
-               rf"(?:i\W*)?(?:start|get|move)(?:ing)?\W*(?:on|to|with)?\W*)?{A}|prerequisites?\W*(?:of|for)\W*{A}", True),
+    ("before", rf"before\W*(?:\w+\W+){{0,4}}?{A}|prerequisites?\W*(?:of|for)\W*{A}", True),
     ("before", rf"(?:要做|要学|想做|想学|学|做)\W*{A}\W*(?:前面|之前|以前)\W*(?:得|要|需要|必须)?\W*先?\W*(?:学完|学好|掌握|学|会)\W*(?:哪些|什么)", True),
     ("before", rf"(?:need|have) to (?:know|learn)\W*(?:first\W*)?(?:for|before)\W*{A}|what do i need (?:to know )?(?:for|before)\W*{A}", True),
     ("parts", rf"{A}\W*(?:包括|包含|涵盖|分为|分成|下分)了?\W*(?:哪些|哪几|什么)|"

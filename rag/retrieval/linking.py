@@ -26,6 +26,8 @@ MAX_QUESTION = 300
 #: Candidate phrases for fuzzy lookup: 1-3 consecutive words, 3 to 10 characters long.
 MAX_WORDS, MIN_CHARS, MAX_CHARS = 3, 3, 10
 MAX_CANDIDATES = 12
+#: An English word of four letters or more ending in a plural "s".
+PLURAL = re.compile(r"\b([A-Za-z][A-Za-z-]{1,}[A-RT-Za-hj-rtv-z])s\b")
 LATIN_WORD = re.compile(r"[a-z][a-z0-9+#.-]{3,}")
 #: A capitalised word (not the first of the question) right before a mention.
 LONGER_NAME = re.compile(r"(?<=\S)\s+[A-Z][A-Za-z0-9]*[ -]$")
@@ -77,6 +79,10 @@ class TopicLinker:
     def link_split(self, question: str, limit: int = 5) -> Linked:
         """The linked topics as (mentioned by name or alias, matched as misspellings)."""
         found = self.roadmap.find_mentions(question)
+        singular = singular_words(question)
+        if singular != question:  # "loss functions" names the topic "Loss Function"
+            known = {t.id for t in found}
+            found += [t for t in self.roadmap.find_mentions(singular) if t.id not in known]
         mentioned = {t.id: t for t in found if not _inside_longer_name(question, t)}
         covered = {_fold(n) for t in found for n in t.names}
         misspelt: dict[str, Topic] = {}
@@ -106,6 +112,17 @@ class TopicLinker:
             if matcher.real_quick_ratio() >= best_ratio and matcher.ratio() >= best_ratio:
                 best, best_ratio = self.names[name], matcher.ratio()
         return best
+
+
+def singular_words(text: str) -> str:
+    """``text`` with English plurals made singular ("functions" -> "function", "LLMs" -> "LLM").
+
+    Only a final "s" after a letter other than s, u or i goes, so "class", "this" and "corpus" stay.
+
+    >>> singular_words("Should I learn loss functions or LLMs first? Is this class fine?")
+    'Should I learn loss function or LLM first? Is this class fine?'
+    """
+    return PLURAL.sub(r"\1", text)
 
 
 def _inside_longer_name(question: str, topic: Topic) -> bool:
