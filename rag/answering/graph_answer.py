@@ -194,11 +194,11 @@ def _listed_under(roadmap: Any, topic: str, zh: bool) -> tuple[str, list[str]]:
     >>> import networkx as nx
     >>> from kb import Roadmap
     >>> g = nx.DiGraph()
-    >>> for n, name in (("p", "概率与统计"), ("b", "贝叶斯定理"), ("c", "条件概率")):
+    >>> for n, name in (("p", "信号处理"), ("b", "傅里叶变换"), ("c", "短时傅里叶变换")):
     ...     g.add_node(n, name=name, aliases=[], order=(0, 0))
     >>> g.add_edge("b", "p", kind="part_of", evidence=[]); g.add_edge("c", "b", kind="part_of", evidence=[])
     >>> _listed_under(Roadmap(g), "c", zh=True)
-    ('「条件概率」列在「概率与统计」›「贝叶斯定理」之下', ['概率与统计', '贝叶斯定理'])
+    ('「短时傅里叶变换」列在「信号处理」›「傅里叶变换」之下', ['信号处理', '傅里叶变换'])
     >>> _listed_under(Roadmap(g), "p", zh=False)
     ('', [])
     """
