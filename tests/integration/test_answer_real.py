@@ -125,7 +125,8 @@ def test_the_bundled_model_decodes_greedily_with_the_models_own_rope_base(bundle
 @pytest.mark.slow
 def test_a_graph_question_opens_with_the_graph_and_a_list_question_names_every_item(bundled: Assistant) -> None:
     graph = bundled.ask("学完自注意力机制之后学什么？")
-    assert graph.text.startswith("在知识图谱中，学完「自注意力机制」之后可以学：") and "多头注意力" in graph.graph_answer
+    assert graph.text.startswith("在知识图谱中，") and "学完「自注意力机制」之后可以学：多头注意力" in graph.text
+    assert "多头注意力" in graph.graph_answer
     listing = bundled.ask("常用的Python库有哪些？")
     assert all(name in listing.text for name in ("NumPy", "Pandas", "Matplotlib")), listing.text
     assert listing.quote is not None and "Matplotlib" in listing.quote.text
