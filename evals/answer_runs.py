@@ -32,11 +32,11 @@ MODELS = ("bundled", "0.5b", "none", "naive")
 SMALL_GGUF = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 #: The question sets of each kind of run. "tuning": developed on — the first sets, the first untuned set (seen
 #: 2026-12-01, now under seen/), and the untuned sets written 2026-12-02 (untuned/), 2026-12-03 (untuned2/),
-#: 2026-12-04 (untuned3/, untuned4/), each measured once and seen the day it was measured.
-#: "untuned": measured once, never tuned on — untuned5/, written 2026-12-05 before any run on it.
+#: 2026-12-04 (untuned3/, untuned4/), 2026-12-05 (untuned5/), each measured once and seen the day it was measured.
+#: "untuned": measured once, never tuned on — untuned6/, written 2026-12-06 before any run on it.
 #: The out-of-scope questions of the earlier untuned sets stay in their folders; tuning uses the first set's.
-_TUNING_FOLDERS = ("untuned", "untuned2", "untuned3", "untuned4")
-UNTUNED = "untuned5"
+_TUNING_FOLDERS = ("untuned", "untuned2", "untuned3", "untuned4", "untuned5")
+UNTUNED = "untuned6"
 SETS = {
     "tuning": ([EVAL_DATA / "corpus.json", EVAL_DATA / "tuning" / "graph_lists.json", EVAL_DATA / "seen" / "corpus.json",
                 *sorted((EVAL_DATA / "seen" / "fixtures").glob("*.json")),

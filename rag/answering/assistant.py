@@ -26,7 +26,7 @@ from kb.errors import KnowledgeBaseError, RoadmapError
 from kb.settings import default_kb_dir, default_models_dir, default_threads
 from rag.answering.config import AnswerConfig
 from rag.answering.events import Answer, Event, collect
-from rag.answering.preparing import History
+from rag.answering.preparing import History, gate_bounds
 from rag.answering.stream import stream_answer
 from rag.retrieval.embedders import Embedder, load_embedder
 from rag.retrieval.index import load_index
@@ -88,7 +88,9 @@ class Assistant:
             chat = chat_model(llm, model=model, base_url=base_url, models_dir=models_dir or default_models_dir(),
                               threads=threads or default_threads())
             llm = chat if chat is not None else "none"
-        return cls(roadmap, Searcher(index, roadmap=roadmap), llm, embedder=embedder, config=config)
+        assistant = cls(roadmap, Searcher(index, roadmap=roadmap), llm, embedder=embedder, config=config)
+        gate_bounds(assistant.searcher, embedder)  # the off-topic levels (~0.6 s), here rather than in the first answer
+        return assistant
 
     def ask(self, question: str, known: Sequence[str] = (), history: History = ()) -> Answer:
         """Answer ``question`` for a learner who knows ``known`` (topic names), after ``history``.

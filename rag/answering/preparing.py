@@ -16,12 +16,16 @@ from rag.answering import graph_answer
 from rag.answering.config import AnswerConfig
 from rag.answering.facts import GraphFacts, graph_facts
 from rag.answering.prompting import question_language
-from rag.retrieval.calibration import Bounds
+from rag.retrieval import off_topic
+from rag.retrieval.calibration import Bounds, calibration_for
 from rag.retrieval.lexical import occurs, tokenize
 from rag.retrieval.passages import Passage
 from rag.retrieval.search import Searcher
 
 Relevance = dict[str, Bounds]
+#: Below the gate's lower bound, a question is still related when this share of its content words is in the
+#: passages (an English question over an English README can sit at the level everyday questions reach).
+NEARLY_ALL = 0.8
 History = Iterable[Any]
 
 
@@ -70,6 +74,25 @@ def prepare(
     return Prepared(question, query, lang, topics, facts, result.passages, True, turns, graph)
 
 
+def gate_bounds(searcher: Searcher, embedder: Any) -> tuple[Relevance | None, dict[str, float] | None]:
+    """The coverage gate's (relevance, named) similarity bounds on ``searcher``'s knowledge base.
+
+    An embedder calibrated relative to the off-topic level (``Calibration.above_off_topic``)
+    gets bounds measured on this knowledge base: unrelated below the level everyday
+    questions reach (a question in another language than the documents' a little below it),
+    related at the margin above it, and a question naming a topic related from the level on.
+    Otherwise the embedder's fixed bounds; no embedder, none.
+    """
+    if embedder is None:
+        return None, None
+    calibration = calibration_for(embedder.name)
+    if not calibration.above_off_topic:
+        return embedder.relevance, embedder.named
+    levels = searcher.off_topic_levels()
+    return (off_topic.bounds(levels, calibration.above_off_topic, calibration.across_below_off_topic,
+                             searcher.documents_language()), dict(levels))
+
+
 # --- follow-ups and retrieval ---------------------------------------------------------------
 
 
@@ -99,7 +122,8 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: S
 
     The embedder's bounds decide first: a question at least ``bounds[1]`` similar to a
     passage is related; one less similar than ``bounds[0]`` to every passage is
-    unrelated, unless it names a topic and the passages hold all its other words too.
+    unrelated, unless it names a topic and the passages hold all its other words too, or
+    they hold nearly all its words (``NEARLY_ALL``).
     Between them, it must name a topic or share its words with the passages: a Chinese
     question most of its content words, an English one (over mostly Chinese documents)
     one, since its other words are translated there. An English question naming a
@@ -114,6 +138,9 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: S
     False
     >>> seems_covered("Do I need Python for numpy?", "en", [python], [Passage(1, "a.md", "", "", "先学 Python 和 numpy")])
     True
+    >>> readme = [Passage(1, "a.md", "", "", "Choose a GPU with enough memory for training.")]
+    >>> seems_covered("How do I choose a GPU for training?", "en", [], readme, similarity=0.84, bounds=(0.85, 0.88))
+    True
     """
     low, high = bounds
     if similarity is not None and high is not None and similarity >= high:
@@ -123,7 +150,8 @@ def seems_covered(question: str, lang: str, topics: Sequence[Topic], passages: S
     text = " ".join(p.text for p in passages).lower()
     found = {w for w in rest if occurs(w, text)}
     if similarity is not None and low is not None and similarity < low:
-        return bool(topics) and found == rest
+        share = sum(occurs(w, text) for w in words) / len(words) if words else 0.0
+        return (bool(topics) and found == rest) or share >= NEARLY_ALL
     if topics:
         close = similarity is not None and named is not None and similarity >= named
         return lang == "zh" or not rest or bool(found) or close

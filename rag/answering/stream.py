@@ -31,7 +31,7 @@ from rag.answering.events import Context, Done, Event, Token
 from rag.answering.extractive import extractive_lines
 from rag.answering.finishing import finish, lead_text
 from rag.answering.lists import is_list_question
-from rag.answering.preparing import History, Prepared, prepare
+from rag.answering.preparing import History, Prepared, gate_bounds, prepare
 from rag.answering.prompting import PROMPT_BUDGET, build_messages
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.search import Searcher
@@ -57,12 +57,12 @@ def stream_answer(
     not seem to cover is answered "not covered" without calling the model.
     ``config.prompt_budget`` caps the prompt in tokens: the time to the first token grows
     with it. The ``embedder`` (the one the index was built with) lends its calibrated
-    similarity bounds to the coverage gate (``Embedder.relevance``) and attributes by
+    similarity bounds to the coverage gate (``gate_bounds``) and attributes by
     meaning the sentences words leave unattributed (``Embedder.restatement``).
     """
+    relevance, named = gate_bounds(searcher, embedder)
     prepared = prepare(question, roadmap=roadmap, searcher=searcher, known=known, history=history, config=config,
-                       relevance=embedder.relevance if embedder is not None else None,
-                       named=embedder.named if embedder is not None else None)
+                       relevance=relevance, named=named)
     yield Context(prepared.passages, prepared.topics, prepared.facts.next_topics,
                   prepared.facts.missing_prerequisites)
     lead = lead_text(prepared)

@@ -33,6 +33,7 @@ import numpy as np
 
 from kb.errors import RoadmapError
 from kb.model import Topic
+from rag.retrieval import off_topic
 from rag.retrieval.index import ChunkIndex
 from kb.text import cjk_share
 from rag.retrieval.lexical import LexicalIndex, query_tokens, tokenize
@@ -100,6 +101,7 @@ class Searcher:
         self.linker = TopicLinker(roadmap) if roadmap is not None else None
         self.config = config or SearchConfig()
         self.specificity = topic_specificity([c.topics for c in index.chunks])
+        self._off_topic: dict[str, float] | None = None
 
     def search(self, question: str, k: int = 5, config: SearchConfig | None = None,
                earlier: Sequence[str] = ()) -> SearchResult:
@@ -133,6 +135,20 @@ class Searcher:
         passages = tuple(self._passage(row, scores[row], rank, tokens, vector, topics, config)
                          for rank, row in enumerate(top, 1))
         return SearchResult(query, passages, topics, notices, similarity)
+
+    def off_topic_levels(self) -> dict[str, float]:
+        """Per question language, the highest similarity everyday questions reach against this index
+        (``rag.retrieval.off_topic``); measured once, on first use."""
+        if self._off_topic is None:
+            embedder = self.index.embedder
+            self._off_topic = off_topic.measure(lambda q: next(iter(self.index.search(
+                embedder.embed_query_vector(q[: self.config.max_embed_chars]), 1)), (0, None))[1])
+        return self._off_topic
+
+    def documents_language(self) -> str:
+        """"zh" when the indexed text is mostly Chinese (by a sample of its chunks), else "en"."""
+        sample = " ".join(chunk.text for chunk in self.index.chunks[:200])
+        return "zh" if cjk_share(sample) > 0.3 else "en"
 
     def _link(self, query: str, config: SearchConfig) -> Linked:
         """The topics a cleaned query is about: (mentioned by name or alias, misspelt); none when linking is off."""
