@@ -28,7 +28,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from rag.answering.citations import not_covered_text
 from rag.answering.config import AnswerConfig
 from rag.answering.events import Context, Done, Event, Token
-from rag.answering.extractive import extractive_lines
+from rag.answering.extractive import asks_about_order, extractive_lines
 from rag.answering.finishing import finish, lead_text
 from rag.answering.lists import is_list_question
 from rag.answering.preparing import History, Prepared, gate_bounds, prepare
@@ -111,7 +111,9 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
-    facts = prepared.facts.lines(prepared.lang, suggestions=False)
+    # Graph facts answer questions about the learning order; beside any other question they are noise the
+    # model repeats ("你还没有学过「模型部署」…" under a question about journals).
+    facts = prepared.facts.lines(prepared.lang, suggestions=False) if asks_about_order(prepared) else []
     question, kind = prepared.question, "list" if is_list_question(prepared.question) else ""
     if settled(prepared):
         # The graph answered the order; the model only says what the passages say about the topics.

@@ -90,7 +90,7 @@ def human_text(messages: list[BaseMessage]) -> str:
 
 
 def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assistant) -> None:
-    prepared = prepare("多头注意力是怎么工作的？", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("多头注意力的先后顺序是怎样的？", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert isinstance(messages[0], SystemMessage) and isinstance(messages[-1], HumanMessage)
     text = human_text(messages)
@@ -98,7 +98,7 @@ def test_prompt_has_system_facts_numbered_passages_then_question(assistant: Assi
     first = prepared.passages[0]
     assert f"[1] {first.heading.rsplit(' › ', 1)[-1]}\n" in text  # the heading labels it; file names cost time
     assert first.document not in text and "建议接下来学" not in text  # the app shows next topics itself
-    assert text.index(DATA_CLOSE) < text.index("问题：多头注意力是怎么工作的？")
+    assert text.index(DATA_CLOSE) < text.index("问题：多头注意力的先后顺序是怎样的？")
     assert "「多头注意力」的前置知识：自注意力机制" in text
     assert "学完「多头注意力」之后可以学：量化、检索增强生成" in text
     assert "[1]" in str(messages[0].content) and "资料中没有涉及这个问题" in str(messages[0].content)
@@ -113,8 +113,15 @@ def test_prompt_uses_snippets_and_stays_within_the_token_budget() -> None:
     assert "[1] doc1.md" in text and "doc4.md" not in text
 
 
+def test_only_a_question_about_the_order_gets_the_graph_facts(assistant: Assistant) -> None:
+    prepared = prepare("多头注意力是怎么工作的？", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    text = human_text(prompt_messages(prepared))
+    assert prepared.topics and "图谱事实：\n（无）" in text and "前置知识" not in text
+    assert "[1] " in text and "问题：多头注意力是怎么工作的？" in text
+
+
 def test_english_question_gets_an_english_prompt(assistant: Assistant) -> None:
-    prepared = prepare("How does 多头注意力 work?", roadmap=assistant.roadmap, searcher=assistant.searcher)
+    prepared = prepare("Is 多头注意力 early or late in the order?", roadmap=assistant.roadmap, searcher=assistant.searcher)
     messages = prompt_messages(prepared)
     assert prepared.lang == "en"
     assert "The documents do not cover this" in str(messages[0].content)
