@@ -244,11 +244,17 @@ def _relevance(label: str, items: Sequence[str], words: set[str], introduced: bo
 def _score(text: str, words: set[str]) -> int:
     """How many of ``words`` occur in ``text``; an English plural also by its singular.
 
-    >>> _score("| Engine | Good for |", {"engines", "table"})
-    1
+    >>> _score("| Engine | Good for |", {"engines", "table"}), _score("index them with FAISS", {"indexes"})
+    (1, 1)
     """
     lowered = text.lower()
-    return sum(occurs(w.lower(), lowered) or (_plural(w) and occurs(w.lower()[:-1], lowered)) for w in words)
+    return sum(occurs(w.lower(), lowered) or (_plural(w) and any(occurs(s, lowered) for s in _singulars(w.lower())))
+               for w in words)
+
+
+def _singulars(word: str) -> list[str]:
+    """Singular forms an English plural may have: "engines" -> engine, "indexes" -> index (and indexe)."""
+    return [word[:-1]] + ([word[:-2]] if word.endswith("es") and len(word) > 4 else [])
 
 
 def _plural(word: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answering.lists import _score, best_list, is_list_question, question_words
+from kb.text import has_cjk
 from rag.answering.citations import Citation
 from rag.retrieval.snippets import split_sentences, without_instructions
 
@@ -67,14 +68,34 @@ def key_quote(question: str, top: Citation) -> Quote | None:
 def best_sentence(question: str, text: str) -> str:
     """The sentence of ``text`` sharing most of the question's words; the first one on a tie.
 
-    Headings and lines of a few characters are skipped: they name, they do not answer.
+    Headings, lines of a few characters and lines mostly of symbols and numbers (a vote counter, a
+    rule) are skipped: they name or decorate, they do not answer. When no sentence shares a word with a
+    question in the passage's own language, there is no quote (across languages words cannot be compared,
+    so the first sentence stands).
 
     >>> best_sentence("池化有什么作用？", "## 卷积\\n卷积提取特征。池化操作减少数据的维度。")
     '池化操作减少数据的维度。'
+    >>> best_sentence("第4周的作业是什么？", "每周更新，欢迎转发。理解为什么难以处理长序列。")  # no word shared: no quote
+    ''
     """
     words = question_words(question)
-    sentences = [s.strip() for s in split_sentences(text) if len(s.strip()) > 6 and not s.lstrip().startswith("#")]
+    sentences = [s.strip() for s in split_sentences(text) if says(s)]
     if not sentences:
         return ""
     best = max(sentences, key=lambda s: (_score(s, words), -sentences.index(s)))
+    if words and not _score(best, words) and has_cjk(question) == has_cjk(text):
+        return ""  # no sentence shares a word with the question: none of them is the answer's wording
     return best if len(best) <= QUOTE_CHARS else best[: QUOTE_CHARS - 1] + "…"
+
+
+def says(sentence: str) -> bool:
+    """Whether a sentence can be quoted: not a heading, more than a few characters, mostly letters.
+
+    >>> says("▲ 142 ▼ ✔ Accepted"), says("## 卷积"), says("池化操作减少数据的维度。"), says("Use LoRA first.")
+    (False, False, True, True)
+    """
+    text = sentence.strip()
+    if len(text) <= 6 or text.startswith("#"):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    return letters / len("".join(text.split())) >= 0.6
