@@ -21,10 +21,10 @@ PREAMBLE = "# Graph extraction: evaluation\n"
 
 def graph_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     """Score every fixture (and the corpus when its folder exists), print and write the report."""
-    from evals.graph import FIXTURES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, REPORT, run
+    from evals.graph import FIXTURES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, REPORT, run
     from evals.graph_report import to_markdown, write_report
 
-    roots = args.fixtures or [FIXTURES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5]
+    roots = args.fixtures or [FIXTURES, FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6]
     for fixtures in roots:
         if not fixtures.is_dir():
             raise RoadmapError(f"No fixture folder at {fixtures}: pass --fixtures DIR (folders with a gold.json).")
