@@ -281,7 +281,7 @@ FRESH3 = PROJECT_ROOT / "tests" / "fixtures" / "fresh3"
 FRESH4 = PROJECT_ROOT / "tests" / "fixtures" / "fresh4"
 #: Roadmaps written on 2026-12-05 before any rule ran on them (split "fresh5"); measured once, then tuned on.
 FRESH5 = PROJECT_ROOT / "tests" / "fixtures" / "fresh5"
-#: Roadmaps written on 2026-12-06 before any rule ran on them (split "fresh6"); measured once (2026-12-06).
+#: Roadmaps written on 2026-12-06 before any rule ran on them (split "fresh6"); measured once, then tuned on.
 FRESH6 = PROJECT_ROOT / "tests" / "fixtures" / "fresh6"
 CORPUS_GOLD = PROJECT_ROOT / "tests" / "fixtures" / "corpus_gold.json"
 REPORT = PROJECT_ROOT / "docs" / "graph-eval.md"

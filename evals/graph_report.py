@@ -23,7 +23,7 @@ SPLITS = (("tune", "Tune split (rules were developed on these)"), ("heldout", "H
           ("fresh3", "Fresh3 split (written 2026-12-04 before any rule ran on it; its first run was the measurement, since seen)"),
           ("fresh4", "Fresh4 split (written 2026-12-04 before any rule ran on it; its first run was the measurement, since seen)"),
           ("fresh5", "Fresh5 split (written 2026-12-05 before any rule ran on it; its first run was the measurement, since seen)"),
-          ("fresh6", "Fresh6 split (written 2026-12-06 before any rule ran on it; measured once, on 2026-12-06, no rule tuned on it)"),
+          ("fresh6", "Fresh6 split (written 2026-12-06 before any rule ran on it; its first run was the measurement, since seen)"),
           ("corpus", "The five corpus documents"))
 HEADER = ("| fixture | topics | prereq edges | order P | order R | facets kept | wrong merges | merges held | "
           "terms found | parts held | longest path | paths ok | paths through excluded |")

@@ -27,6 +27,8 @@ TIME_LINE = re.compile(
     r"^(?:(?:今天|昨天|前天|\d+\s*(?:分钟|小时|天)前|\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*)?"
     r"(?:\d{1,2}:\d{2})?$"
 )
+#: A part line numbered with a keycap emoji (1️⃣ … 🔟), as social-media posts number their steps.
+KEYCAP_PART = re.compile(r"^\s*(?:(\d)\ufe0f?\u20e3|(\U0001f51f))\s*(\S.*)$")
 HASHTAG = re.compile(r"#[^#\s]{1,20}#")
 AUTHOR_TAIL = re.compile(r"(?:作者|来源|原文链接|版权声明)[：:].{0,160}$")
 SENTENCE_PUNCT = re.compile(r"[。！？，,；;：:、.!?]")
@@ -101,8 +103,9 @@ def strip_noise(lines: list[Line]) -> list[Line]:
 
 
 def _is_substantial(text: str) -> bool:
+    """A heading, a keycap-numbered part line (1️⃣ Python) or a long line: content, never page furniture."""
     stripped = text.strip()
-    return stripped.startswith("#") or len(stripped) >= 60
+    return stripped.startswith("#") or KEYCAP_PART.match(stripped) is not None or len(stripped) >= 60
 
 
 def _is_page_furniture(text: str) -> bool:

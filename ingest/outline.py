@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.clean import Line
+from ingest.clean import KEYCAP_PART, Line
 from ingest.names import is_name_like, is_sequence_label, split_ordinal
 from ingest.scaffolding import excludes_subtree
 
@@ -52,6 +52,48 @@ def is_part(text: str) -> bool:
     number = split_ordinal(text)[0]  # the ordinals sections.py reads as stages: 一、 第N部分 Part N Week N …
     short = len(text) <= MAX_PART_CHARS and not text.endswith(SENTENCE_END)
     return bool(number) and is_sequence_label(number) and short
+
+
+#: A point marked with an emoji or symbol bullet instead of "-": ✅ ✔️ ☑️ 🔹 🔸 ▪️ ▫️ • ➤ ▶️ 👉 📌.
+EMOJI_POINT = re.compile(r"^\s*(?:[\u2705\u2714\u2611\U0001f539\U0001f538\u25aa\u25ab\u2022\u27a4\u25b6\U0001f449\U0001f4cc]"
+                         r"\ufe0f?)\s*(\S.*)$")
+
+
+def markup_keycap_outline(lines: list[Line]) -> list[Line]:
+    """``lines`` with keycap-numbered part lines (1️⃣ Python 基础) as ``## N. …`` headings and the
+    emoji-bulleted points under them (✅ NumPy：数组) as ``-`` items; the first short line becomes the
+    ``#`` title. Unchanged for a Markdown document or one with fewer than two keycap part lines.
+
+    >>> lines = [Line(1, "🔥我的自学路线"), Line(2, "1\ufe0f\u20e3 Python（2 周）"), Line(3, "\u2705 NumPy：数组运算"),
+    ...          Line(4, "2\ufe0f\u20e3 深度学习"), Line(5, "\u2714\ufe0f 反向传播")]
+    >>> [l.text for l in markup_keycap_outline(lines)]
+    ['# 🔥我的自学路线', '## 1. Python（2 周）', '- NumPy：数组运算', '## 2. 深度学习', '- 反向传播']
+    """
+    parts = [i for i, (_, text) in enumerate(lines) if _keycap_part(text)]
+    if any(MARKDOWN_HEADING.match(text) for _, text in lines) or len(parts) < 2:
+        return lines
+    first = next((i for i, (_, text) in enumerate(lines) if text.strip()), None)
+    return [Line(number, _keycap_markup(text, title=i == first and i < parts[0], inside=i > parts[0]))
+            for i, (number, text) in enumerate(lines)]
+
+
+def _keycap_part(text: str) -> str:
+    """The numbered heading of a keycap part line ("1. Python 基础"), "" for any other line."""
+    part = KEYCAP_PART.match(text)
+    if not part or len(part.group(3)) > MAX_PART_CHARS or part.group(3).rstrip().endswith(SENTENCE_END):
+        return ""
+    return f"{int(part.group(1) or 10)}. {part.group(3).strip()}"
+
+
+def _keycap_markup(text: str, *, title: bool, inside: bool) -> str:
+    if heading := _keycap_part(text):
+        return "## " + heading
+    if inside and (point := EMOJI_POINT.match(text)):
+        return "- " + point.group(1)
+    stripped = text.strip()
+    if title and len(stripped) <= MAX_PART_CHARS and not stripped.endswith(SENTENCE_END):
+        return "# " + stripped
+    return text
 
 
 def markup_outline(lines: list[Line]) -> list[Line]:

@@ -19,8 +19,8 @@ from ingest.edges import (cue_edges, merge_edges, mermaid_edges, needs_line_edge
                           stage_edges)
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
-from ingest.outline import (markup_bold_steps, markup_outline, markup_paragraph_steps, markup_plan_tables,
-                            markup_quoted_lists)
+from ingest.outline import (markup_bold_steps, markup_keycap_outline, markup_outline, markup_paragraph_steps,
+                            markup_plan_tables, markup_quoted_lists)
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
@@ -83,7 +83,10 @@ def analyse(docs: list[RawDocument]) -> Analysis:
 
 def _markup(lines: list[Line]) -> list[Line]:
     """Plain outlines, bold step paragraphs and plan tables written as the Markdown structure they stand for."""
-    return markup_plan_tables(markup_bold_steps(markup_paragraph_steps(markup_quoted_lists(markup_outline(lines)))))
+    for markup in (markup_keycap_outline, markup_outline, markup_quoted_lists, markup_paragraph_steps,
+                   markup_bold_steps, markup_plan_tables):
+        lines = markup(lines)
+    return lines
 
 
 def _drop_term_mentions(per_doc: list[DocumentTopics], groups: dict[str, list[Candidate]]) -> None:
