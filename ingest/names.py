@@ -25,6 +25,7 @@ ORDINAL = re.compile(
     r"|第\s*[0-9一二三四五六七八九十百]+(?:\s*[-–~到至]\s*[0-9一二三四五六七八九十百]+)?\s*"
     r"(?:阶段|章|节|部分|篇|周|天|月|步|课|讲|单元|期|页)"
     r"|[一二三四五六七八九十]+[、.．]"
+    r"|[\u2460-\u2473]"
     r"|\d+(?:\.\d+)*[.、)）](?!\d)"
     r"|\d+(?:\.\d+)*(?=\s))"
     r"\s*(?:[:：|—–]|-(?=\s)|\.(?=\s))?\s*",
@@ -113,8 +114,10 @@ def is_sequence_label(label: str) -> bool:
 
     >>> is_sequence_label("Week 3"), is_sequence_label("第二章"), is_sequence_label("一、"), is_sequence_label("3.")
     (True, True, True, False)
+    >>> is_sequence_label(split_ordinal("② 深度学习")[0])  # a circled number numbers a part
+    True
     """
-    return bool(SEQUENCE_WORD.match(label)) or bool(re.match(r"^[一二三四五六七八九十]+[、.．]$", label))
+    return bool(SEQUENCE_WORD.match(label)) or bool(re.match(r"^(?:[一二三四五六七八九十]+[、.．]|[\u2460-\u2473])$", label))
 
 
 NOT_NAME = re.compile(r"[，,。；;！!？?：:《》]|\]\(|https?://")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.clean import KEYCAP_PART, Line
+from ingest.clean import KEYCAP_PART, Line, _in_fence
 from ingest.names import is_name_like, is_sequence_label, split_ordinal
 from ingest.scaffolding import excludes_subtree
 
@@ -57,6 +57,37 @@ def is_part(text: str) -> bool:
 #: A point marked with an emoji or symbol bullet instead of "-": ✅ ✔️ ☑️ 🔹 🔸 ▪️ ▫️ • ➤ ▶️ 👉 📌.
 EMOJI_POINT = re.compile(r"^\s*(?:[\u2705\u2714\u2611\U0001f539\U0001f538\u25aa\u25ab\u2022\u27a4\u25b6\U0001f449\U0001f4cc]"
                          r"\ufe0f?)\s*(\S.*)$")
+
+
+#: A wiki link (Obsidian, Foam, MediaWiki-style): [[Target]], [[Target|shown text]], [[#Heading]], [[Note#Heading|text]].
+WIKILINK = re.compile(r"\[\[\s*([^\]|#]*?)\s*(?:#\s*([^\]|]*?)\s*)?(?:\|\s*([^\]]*?)\s*)?\]\]")
+
+
+DISAMBIGUATION = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+
+
+def markup_wikilinks(lines: list[Line]) -> list[Line]:
+    """``lines`` with wiki links written as the text they stand for: the shown text, after the target's name
+    when the two differ ("[[监督微调|SFT]]" -> "监督微调（SFT）", so the name keeps its alias), the shown text
+    alone when the target only adds a disambiguation ("[[评估（RAG）|评估]]" -> "评估"), else the target or the
+    heading linked to.
+
+    >>> [l.text for l in markup_wikilinks([Line(1, "- [[Python]]：语法"), Line(2, "先 [[监督微调|SFT]] 再 [[#② 深度学习]]")])]
+    ['- Python：语法', '先 监督微调（SFT） 再 ② 深度学习']
+    """
+    fenced = _in_fence(lines)  # a diagram's [[node]] (mermaid's subroutine shape) is no link
+    return [Line(number, WIKILINK.sub(_wikilink_text, text) if "[[" in text and not inside else text)
+            for (number, text), inside in zip(lines, fenced)]
+
+
+def _wikilink_text(link: re.Match[str]) -> str:
+    target, heading, shown = (part or "" for part in link.groups())
+    name = target or heading
+    if not shown or not name or shown.lower() == name.lower():
+        return name or shown
+    if shown.lower() == DISAMBIGUATION.sub("", name).strip().lower():
+        return shown  # "[[评估（RAG）|评估]]": the target's parenthesis tells notes apart, it is no alias
+    return f"{name}（{shown}）"
 
 
 def markup_keycap_outline(lines: list[Line]) -> list[Line]:

@@ -20,7 +20,7 @@ from ingest.edges import (cue_edges, merge_edges, mermaid_edges, needs_line_edge
 from ingest.mermaid import MermaidArrow, parse_mermaid
 from ingest.names import clean_title, is_latin, normalize, split_name, split_ordinal, topic_key
 from ingest.outline import (markup_bold_steps, markup_keycap_outline, markup_outline, markup_paragraph_steps,
-                            markup_plan_tables, markup_quoted_lists)
+                            markup_plan_tables, markup_quoted_lists, markup_wikilinks)
 from ingest.reader import RawDocument
 from ingest.scaffolding import is_scaffolding
 from ingest.sections import ParsedDocument, Section, parse_sections
@@ -83,7 +83,7 @@ def analyse(docs: list[RawDocument]) -> Analysis:
 
 def _markup(lines: list[Line]) -> list[Line]:
     """Plain outlines, bold step paragraphs and plan tables written as the Markdown structure they stand for."""
-    for markup in (markup_keycap_outline, markup_outline, markup_quoted_lists, markup_paragraph_steps,
+    for markup in (markup_wikilinks, markup_keycap_outline, markup_outline, markup_quoted_lists, markup_paragraph_steps,
                    markup_bold_steps, markup_plan_tables):
         lines = markup(lines)
     return lines
