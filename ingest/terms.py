@@ -75,10 +75,14 @@ def _piece(text: str) -> str:
 FILLER = {"friends", "similar", "more", "others", "so on", "etc", "the like", "其他", "其它", "等等"}
 
 
+#: A folder or file of a repository ("serving/", "LEARNING_PATH.md"): where something is, not a subject.
+PATH_LIKE = re.compile(r"\w/$|\w\.(?:md|py|txt|json|ya?ml|ipynb|sh|toml|cfg)\b", re.IGNORECASE)
+
+
 def _name(text: str) -> bool:
     return (text.lower() not in FILLER and is_name_like(text, max_cjk=MAX_CJK, max_words=4)
             and not re.fullmatch(r"[\d.\s%]+|[\u4e00-\u9fff]", text)
-            and not CLAUSE_WORD.search(text) and not SENTENCE_EDGE.search(text))
+            and not CLAUSE_WORD.search(text) and not SENTENCE_EDGE.search(text) and not PATH_LIKE.search(text))
 
 
 def list_terms(text: str) -> list[str]:
@@ -130,8 +134,8 @@ def section_terms(section: Section) -> Iterator[Term]:
     byline = _byline(section)
     for line in section.body:
         text = line.text.strip()
-        if line.number == byline:
-            continue  # the author's name under the title names no subject
+        if line.number == byline or is_comment_header(text):
+            continue  # the author's name under the title, or over a comment, names no subject
         if TABLE_RULE.match(text):
             header = False
             continue
@@ -185,6 +189,22 @@ def chain_terms(text: str) -> list[str]:
 #: What follows an author's name in an article's header: reactions, a publishing date, a reading time, a follow button.
 ARTICLE_META = re.compile(r"赞同|发布于|编辑于|发表于|阅读\s*\d|\d+\s*分钟|关注|原创|\bmin read\b|\bfollow\b|\bposted\b|"
                           r"\bpublished\b|\bupdated\b|\d{4}[-/年]\d{1,2}", re.IGNORECASE)
+
+
+#: A comment's header in a thread: a bold user name (maybe a role badge), then what they did and when.
+COMMENT_HEADER = re.compile(r"^\*\*[^*]{1,40}\*\*(?:\s*`[^`]{1,20}`)?\s*(?:commented|opened|replied|wrote|said|answered|asked|"
+                            r"posted|reviewed|edited|linked|added|removed|closed|reopened|merged|mentioned|referenced|"
+                            r"assigned|labeled|评论|回复|写道|说|提问|回答|发布于|发表于)", re.IGNORECASE)
+
+
+def is_comment_header(text: str) -> bool:
+    """Whether a line heads a comment of a thread or is an event of its timeline ("**priya-dev** commented on
+    Nov 3", "**mhoffmann** added the `documentation` label", "**阿杰** 回复 …").
+
+    >>> is_comment_header("**mhoffmann** `Maintainer` commented on Nov 4, 2026 · edited"), is_comment_header("**LoRA**: 低秩适配")
+    (True, False)
+    """
+    return COMMENT_HEADER.match(text.strip()) is not None
 
 
 def _byline(section: Section) -> int:
