@@ -87,7 +87,30 @@ def ordinal_chains(text: str) -> list[list[str]]:
         going_on = len(marks) >= 2 and bool(marks[0].group(1)) or len(marks) == 1 and _opens_with(sentence, marks[0], True)
         if going_on:
             chains.append(_segments(sentence, marks))
+        elif implied := _implied_first(sentence, marks):
+            chains.append([implied] + _segments(sentence, marks))
+            going_on = True
     return [c for c in chains if len(c) >= 2]
+
+
+def _implied_first(sentence: str, marks: list[re.Match[str]]) -> str:
+    """The first step of a chain that names it without a "first" word — a short name, a comma, then two or more
+    "then" words ("gradient descent, then backpropagation, then PyTorch"; "梯度下降，然后反向传播，最后 PyTorch") —
+    else "".
+
+    >>> _implied_first("gradient descent, then backpropagation, then PyTorch", list(ORDINAL.finditer("gradient descent, then backpropagation, then PyTorch")))
+    'gradient descent'
+    >>> _implied_first("We tried it, then it broke", list(ORDINAL.finditer("We tried it, then it broke")))
+    ''
+    """
+    if len(marks) < 2 or any(m.group(1) for m in marks):
+        return ""
+    lead = sentence[:marks[0].start()].strip()
+    if not re.search(r"[，,]$", lead):
+        return ""
+    lead = LABEL.sub("", lead.rstrip("，, "))
+    short = len(lead) <= 12 if re.search(r"[\u4e00-\u9fff]", lead) else len(lead.split()) <= 4
+    return lead if lead and short and not re.search(r"[，,。.;；]", lead) else ""
 
 
 def _opens_with(sentence: str, mark: re.Match[str], first: bool = False) -> bool:

@@ -125,7 +125,7 @@ def section_terms(section: Section) -> Iterator[Term]:
     """Every term named in ``section`` itself (its title's examples, its description, its body lines)."""
     plain = section.description.replace("**", "")
     bold = [_piece(b) for b in BOLD.findall(section.description) if _name(_piece(b))]  # "**LoRA** and **QLoRA**"
-    described = example_terms(section.raw) + ([] if bold else list_terms(plain)) + example_terms(plain)
+    described = example_terms(section.raw) + ([] if bold else list_terms(plain) + chain_terms(plain)) + example_terms(plain)
     for name in described + bold + _facet_names(section):
         yield Term(name, section.line)
     if section.kind == "item" and not section.bold and not section.description:
@@ -157,8 +157,9 @@ def section_terms(section: Section) -> Iterator[Term]:
 
 
 #: Words that lead a step of an ordinal sentence into its subject ("start with tokenization", "先学 Python").
-CHAIN_LEAD = re.compile(r"^(?:(?:start(?:ing)? with|begin with|get comfortable with|move on to|go on to|learn|study|read|do|then|only after that|"
-                        r"after that|the full|the|a|an|学习|学|再学|先学|看|了解|掌握)\s*)+", re.IGNORECASE)
+CHAIN_LEAD = re.compile(r"^(?:(?:(?:start(?:ing)? with|begin with|get comfortable with|move on to|go on to|learn|study|read|do|then|"
+                        r"only after that|after that|the full|the|a|an)\b|学习|学|再学|先学|看|了解|掌握|补|碰|读|熟悉|理解|搞懂|弄懂)\s*)+",
+                        re.IGNORECASE)
 #: What follows a step's subject: a gloss, a clause, or a closing "first"/"too".
 CHAIN_TAIL = re.compile(r"\s*(?:[（(—–:：,，;；]|\bonce\b|\bbecause\b|\bsince\b|\bwhen\b|\bfirst\b|\btoo\b|\bthat\b|"
                         r"\bso\b|\bas\b|\bfor\b|\bon\b|\bin\b|\bwith\b|\bcomes\b).*$", re.IGNORECASE)
