@@ -33,7 +33,8 @@ SMALL_GGUF = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 #: The question sets of each kind of run. "tuning": developed on — the first sets, the first untuned set (seen
 #: 2026-12-01, now under seen/), and the untuned sets written 2026-12-02 (untuned/), 2026-12-03 (untuned2/),
 #: 2026-12-04 (untuned3/, untuned4/), 2026-12-05 (untuned5/), each measured once and seen the day it was measured.
-#: "untuned": measured once, never tuned on — untuned6/, written 2026-12-06 before any run on it.
+#: "untuned": the last set measured once — untuned6/, written 2026-12-06 before any run on it and measured that day
+#: (docs/answer-eval.md); tuning data from then on, so the next measurement needs a new set.
 #: The out-of-scope questions of the earlier untuned sets stay in their folders; tuning uses the first set's.
 _TUNING_FOLDERS = ("untuned", "untuned2", "untuned3", "untuned4", "untuned5")
 UNTUNED = "untuned6"
