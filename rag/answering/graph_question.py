@@ -29,7 +29,9 @@ A, B = "\u24b6", "\u24b7"
 #: "Done with" words between a topic and "after" ("QLoRA 做完以后"), and words pointing at a part of the
 #: roadmap between a topic and "before" ("张量操作这一块，前面…").
 _DONE = "学完|做完|读完|看完|完成|搞定|弄懂|搞懂"
-_POINTER = "这一?块|这一?部分|这一?步|这一?节|这一?章|这一?阶段|这里"
+_POINTER = "[这那]一?个?(?:块|部分|步|节|章|阶段|条|项|方向|环节)|这里"
+#: A topic's alias in parentheses right after its name ("自然语言处理（NLP）").
+_ALIAS = r"(?:\s*[（(][^（）()]{1,20}[）)])?"
 # Shapes per relation, tried in this order (two-topic shapes first); case is ignored. A stands
 # for the topic named first, B for the second; the flag says whether A is the topic asked
 # about (for "need": the goal) or B is.
@@ -39,6 +41,8 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("order", rf"(?:first|before)\W*{A}\W*or\W*{B}", True),
     ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*(?:学|掌握|懂|会|了解)\w?\W*{B}.*[吗么嘛]", True),
     ("need", rf"{A}.*(?:需要|要|得|必须|应该)\W*先?\W*把\W*{B}\W*(?:学|掌握|搞|弄|看|做|读|完成)\w?\W*[吗么嘛]", True),
+    ("need", rf"{A}\W*(?:之前|以前|前)\W*(?:必须|需要|要|得|一定要)\W*先?\W*把\W*{B}(?:\W|{_POINTER})*(?:学完|学好|学|掌握|搞定|做完)\w?\W*[吗么嘛]", True),
+    ("need", rf"{A}.{{0,6}}(?:要等|得等|等)\W*{B}.{{0,12}}?(?:学完|学好|做完|完成).{{0,6}}(?:才能|才可以|再)", True),
     ("need", rf"{A}\W*是\W*{B}\W*的\W*(?:前提|基础|前置)", False),
     ("need", rf"(?:need|required?|have) to (?:know|learn|study|master|finish|complete)\W*{A}\W*"
              rf"(?:for|before|to learn|to study)\W*(?:starting\W*|beginning\W*|learning\W*)?{B}", False),
@@ -53,11 +57,13 @@ _SHAPES: tuple[tuple[str, str, bool], ...] = (
     ("path", rf"(?:what|which) order\b.{{0,40}}?{A}|work (?:my way )?up to\W*(?:\w+\W+){{0,2}}?{A}", True),
     ("path", rf"怎么(?:一步步)?\W*学到\W*{A}|{A}\W*怎么\W*一步步|{A}.{{0,12}}(?:按|以)?(?:什么|怎样的|哪种)顺序", True),
     ("path", rf"(?:path|route|roadmap|steps)\W*(?:to|towards|for)\W*(?:learn(?:ing)?\W*)?{A}", True),
-    ("after", rf"{A}\W*(?:{_DONE})?\W*(?:之后|以后|后面|后)\W*(?:学|该|可以|再|接着|还)", True),
+    ("after", rf"{A}(?:\W|{_POINTER})*(?:{_DONE})?\W*(?:之后|以后|后面|后)\W*(?:学|该|可以|再|接着|还|接下来|下一)", True),
+    ("after", rf"(?:{_DONE})\W*{A}{_ALIAS}(?:\W|{_POINTER})*(?:之后|以后|后)?\W*(?:下一个|下一步|接下来|接着)", True),
     ("after", rf"学完\W*{A}|{A}\W*学完|掌握\W*{A}\W*(?:之后|以后|后)", True),
     ("after", rf"{A}\W*(?:{_DONE})?\W*(?:之后|以后|后)?\W*的?\W*下一步|{A}\W*(?:之后|以后|后面)\W*(?:是|接)", True),
     ("after", rf"(?:what(?:'s| is)? next|what next|then what|next step)\W*(?:after|once|when)?\W*(?:i (?:know|finish|learn)\W*)?{A}|{A}\W*(?:done|finished)\W*(?:what|now)", True),
     ("after", rf"after\W*(?:learning\W*|studying\W*|i know\W*)?{A}|once i (?:know|have learned|learn)\W*{A}", True),
+    ("after", rf"once\W*{A}\W*(?:is|are|has been|have been)?\W*(?:done|finished|covered|learned|complete)", True),
     ("after", rf"{A}\W*(?:leads to|is followed by)|(?:comes|follows)\W*(?:next\W*)?after\W*{A}", True),
     ("after", rf"{A}.{{0,30}}\bwhat (?:should|do|can|shall) i (?:study|learn|do|tackle|pick up) next", True),
     ("before", rf"{A}(?:\W|{_POINTER})*(?:之前|以前|前面|前)[^？?。]{{0,8}}?(?:掌握|学|了解|准备|具备|懂|会|弄清|搞清)", True),

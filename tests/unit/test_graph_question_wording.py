@@ -1,6 +1,7 @@
 """Graph questions in the wordings learners use, over topics of the two outlines of our own: a pointer or a
-"done with" word between the topic and before/after, a few words between "before" and the topic, "in what
-order … up to", and English plurals of a topic's name."""
+"done with" word between the topic and before/after (or before the topic: 做完X这个方向，下一个…), "X之前必须先把Y那一步
+学完吗" and "X要等Y学完才能开始吗", "once X is done", a few words between "before" and the topic, "in what order … up
+to", and English plurals of a topic's name."""
 
 from __future__ import annotations
 
@@ -17,12 +18,18 @@ QUESTIONS = {
         ("动手做端到端模型之前，老师说必须先搞懂什么？", "before", "端到端模型"),
         ("维特比解码做完以后接着做什么？", "after", "维特比解码"),
         ("隐马尔可夫模型读完之后下一步学什么？", "after", "隐马尔可夫模型"),
+        ("傅里叶变换那一条做完之后，接下来是哪一条？", "after", "傅里叶变换"),
+        ("做完隐马尔可夫模型（HMM）这个方向，下一个该看什么？", "after", "隐马尔可夫模型"),
+        ("端到端模型之前必须先把梅尔频谱那一步学完吗？", "need", "端到端模型"),
+        ("端到端模型一定要等隐马尔可夫模型学完才能开始吗？", "need", "端到端模型"),
     ],
     "formats/nested-outline-en.md": [
         ("What should I review before the session on ray tracing?", "before", "Ray tracing"),
         ("In what order do I work up to depth buffering?", "path", "Depth buffering"),
         ("How do I work my way up to transform matrices?", "path", "Transform matrices"),
         ("Should I learn transform matrices or ray tracing first?", "order", "Transform matrices"),
+        ("What should I study once transform matrices are done?", "after", "Transform matrices"),
+        ("Once rasterization is covered, where do I go?", "after", "Rasterization"),
     ],
 }
 
