@@ -137,9 +137,27 @@ def templated(question: str, topics: Sequence[Topic]) -> tuple[str, list[Topic]]
 
 
 def _first_mention(lowered: str, topic: Topic) -> tuple[int, int] | None:
-    """Where the longest of the topic's names first occurs in the (lower-cased) question."""
+    """Where the longest of the topic's names first occurs in the (lower-cased) question, together with
+    another of its names glossing it in parentheses ("自注意力 (self-attention)", "RAG（检索增强生成）").
+
+    >>> q = "what comes after 自注意力 (self-attention)?"
+    >>> q[slice(*_first_mention(q, Topic("sa", "自注意力", ("self-attention",))))]
+    '自注意力 (self-attention)'
+    """
     for name in sorted(topic.names, key=len, reverse=True):
         at = lowered.find(name.lower())
         if name and at >= 0:
-            return at, at + len(name)
+            return _with_gloss(lowered, topic, at, at + len(name))
     return None
+
+
+def _with_gloss(lowered: str, topic: Topic, start: int, end: int) -> tuple[int, int]:
+    """The span ``start:end`` widened by another name of the topic written around it as a gloss."""
+    for other in (n.lower() for n in topic.names if n):
+        before = re.search(rf"{re.escape(other)}\s*[（(]\s*$", lowered[:start])
+        if before and lowered[end:].lstrip().startswith((")", "）")):
+            return before.start(), end + len(lowered[end:]) - len(lowered[end:].lstrip()) + 1
+        after = re.match(rf"\s*[（(]\s*{re.escape(other)}\s*[)）]", lowered[end:])
+        if after:
+            return start, end + after.end()
+    return start, end

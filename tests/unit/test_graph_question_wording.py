@@ -60,3 +60,14 @@ def test_a_fact_question_stays_a_fact_question(case: tuple[Roadmap, list[tuple[s
     linker = TopicLinker(roadmap)
     for question in ("梅尔频谱是什么？", "维特比解码用了什么算法？", "What does ray tracing simulate?"):
         assert classify(question, linker.link(question)) is None
+
+
+@pytest.mark.parametrize(("question", "relation"), [
+    ("In the model part, what comes next after 自注意力 (self-attention)?", "after"),
+    ("Self-attention（自注意力）之前要先学什么？", "before"),
+])
+def test_a_topic_glossed_by_its_other_name_is_one_mention(question: str, relation: str) -> None:
+    from kb.model import Topic
+
+    asked = classify(question, [Topic("sa", "自注意力", ("self-attention",))])
+    assert asked is not None and (asked.relation, asked.topic) == (relation, "sa")
