@@ -114,7 +114,7 @@ def is_sequence_label(label: str) -> bool:
 
     >>> is_sequence_label("Week 3"), is_sequence_label("第二章"), is_sequence_label("一、"), is_sequence_label("3.")
     (True, True, True, False)
-    >>> is_sequence_label(split_ordinal("② 深度学习")[0])  # a circled number numbers a part
+    >>> is_sequence_label(split_ordinal("② 声学建模")[0])  # a circled number numbers a part
     True
     """
     return bool(SEQUENCE_WORD.match(label)) or bool(re.match(r"^(?:[一二三四五六七八九十]+[、.．]|[\u2460-\u2473])$", label))

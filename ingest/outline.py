@@ -72,8 +72,8 @@ def markup_wikilinks(lines: list[Line]) -> list[Line]:
     alone when the target only adds a disambiguation ("[[评估（RAG）|评估]]" -> "评估"), else the target or the
     heading linked to.
 
-    >>> [l.text for l in markup_wikilinks([Line(1, "- [[Python]]：语法"), Line(2, "先 [[监督微调|SFT]] 再 [[#② 深度学习]]")])]
-    ['- Python：语法', '先 监督微调（SFT） 再 ② 深度学习']
+    >>> [l.text for l in markup_wikilinks([Line(1, "- [[Python]]：语法"), Line(2, "先 [[监督微调|SFT]] 再 [[#② 声学模型]]")])]
+    ['- Python：语法', '先 监督微调（SFT） 再 ② 声学模型']
     """
     fenced = _in_fence(lines)  # a diagram's [[node]] (mermaid's subroutine shape) is no link
     return [Line(number, WIKILINK.sub(_wikilink_text, text) if "[[" in text and not inside else text)
@@ -96,9 +96,9 @@ def markup_keycap_outline(lines: list[Line]) -> list[Line]:
     ``#`` title. Unchanged for a Markdown document or one with fewer than two keycap part lines.
 
     >>> lines = [Line(1, "🔥我的自学路线"), Line(2, "1\ufe0f\u20e3 Python（2 周）"), Line(3, "\u2705 NumPy：数组运算"),
-    ...          Line(4, "2\ufe0f\u20e3 深度学习"), Line(5, "\u2714\ufe0f 反向传播")]
+    ...          Line(4, "2\ufe0f\u20e3 声学模型"), Line(5, "\u2714\ufe0f 维特比解码")]
     >>> [l.text for l in markup_keycap_outline(lines)]
-    ['# 🔥我的自学路线', '## 1. Python（2 周）', '- NumPy：数组运算', '## 2. 深度学习', '- 反向传播']
+    ['# 🔥我的自学路线', '## 1. Python（2 周）', '- NumPy：数组运算', '## 2. 声学模型', '- 维特比解码']
     """
     parts = [i for i, (_, text) in enumerate(lines) if _keycap_part(text)]
     if any(MARKDOWN_HEADING.match(text) for _, text in lines) or len(parts) < 2:

@@ -95,7 +95,7 @@ def ordinal_chains(text: str) -> list[list[str]]:
 
 def _implied_first(sentence: str, marks: list[re.Match[str]]) -> str:
     """The first step of a chain that names it without a "first" word — a short name, a comma, then two or more
-    "then" words ("gradient descent, then backpropagation, then PyTorch"; "梯度下降，然后反向传播，最后 PyTorch") —
+    "then" words ("gradient descent, then backpropagation, then PyTorch"; "分帧，然后加窗，最后做傅里叶变换") —
     else "".
 
     >>> _implied_first("gradient descent, then backpropagation, then PyTorch", list(ORDINAL.finditer("gradient descent, then backpropagation, then PyTorch")))

@@ -38,12 +38,12 @@ def extractive_lines(prepared: Prepared, passages: int = 2, quote_chars: int = 1
 
 def asks_about_order(prepared: Prepared) -> bool:
     """Whether the question asks about the learning order: a graph question's shape, or an order word
-    where the topic is not named verbatim ("算完损失之后下一步是什么？" for 计算损失).
+    where the topic is not named verbatim ("算完频谱之后下一步是什么？" for 计算频谱).
 
     >>> from kb.model import Topic
     >>> from rag.answering.facts import GraphFacts
-    >>> ask = lambda q: asks_about_order(Prepared(q, q, "zh", (Topic("loss", "计算损失"),), GraphFacts((), (), ()), (), True, ()))
-    >>> ask("算完损失之后下一步是什么？"), ask("计算损失用什么公式？")
+    >>> ask = lambda q: asks_about_order(Prepared(q, q, "zh", (Topic("spec", "计算频谱"),), GraphFacts((), (), ()), (), True, ()))
+    >>> ask("算完频谱之后下一步是什么？"), ask("计算频谱用什么公式？")
     (True, False)
     """
     return classify(prepared.question, prepared.topics) is not None or bool(_ORDER_WORDS.search(prepared.question))

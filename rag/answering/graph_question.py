@@ -30,7 +30,7 @@ A, B = "\u24b6", "\u24b7"
 #: roadmap between a topic and "before" ("张量操作这一块，前面…").
 _DONE = "学完|做完|读完|看完|完成|搞定|弄懂|搞懂"
 _POINTER = "[这那]一?个?(?:块|部分|步|节|章|阶段|条|项|方向|环节)|这里"
-#: A topic's alias in parentheses right after its name ("自然语言处理（NLP）").
+#: A topic's alias in parentheses right after its name ("隐马尔可夫模型（HMM）").
 _ALIAS = r"(?:\s*[（(][^（）()]{1,20}[）)])?"
 # Shapes per relation, tried in this order (two-topic shapes first); case is ignored. A stands
 # for the topic named first, B for the second; the flag says whether A is the topic asked
@@ -138,11 +138,11 @@ def templated(question: str, topics: Sequence[Topic]) -> tuple[str, list[Topic]]
 
 def _first_mention(lowered: str, topic: Topic) -> tuple[int, int] | None:
     """Where the longest of the topic's names first occurs in the (lower-cased) question, together with
-    another of its names glossing it in parentheses ("自注意力 (self-attention)", "RAG（检索增强生成）").
+    another of its names glossing it in parentheses ("光线追踪 (ray tracing)", "HMM（隐马尔可夫模型）").
 
-    >>> q = "what comes after 自注意力 (self-attention)?"
-    >>> q[slice(*_first_mention(q, Topic("sa", "自注意力", ("self-attention",))))]
-    '自注意力 (self-attention)'
+    >>> q = "what comes after 光线追踪 (ray tracing)?"
+    >>> q[slice(*_first_mention(q, Topic("rt", "光线追踪", ("ray tracing",))))]
+    '光线追踪 (ray tracing)'
     """
     for name in sorted(topic.names, key=len, reverse=True):
         at = lowered.find(name.lower())

@@ -91,7 +91,7 @@ def best_sentence(question: str, text: str) -> str:
 def says(sentence: str) -> bool:
     """Whether a sentence can be quoted: not a heading, more than a few characters, mostly letters.
 
-    >>> says("▲ 142 ▼ ✔ Accepted"), says("## 卷积"), says("池化操作减少数据的维度。"), says("Use LoRA first.")
+    >>> says("▲ 142 ▼ ✔ Accepted"), says("## 卷积"), says("梅尔刻度更接近人耳的感知。"), says("Use LoRA first.")
     (False, False, True, True)
     """
     text = sentence.strip()

@@ -112,7 +112,7 @@ def answer_chain(llm: BaseChatModel, budget: int = PROMPT_BUDGET) -> Runnable[Pr
 def prompt_messages(prepared: Prepared, budget: int = PROMPT_BUDGET) -> list[BaseMessage]:
     """The prompt for a prepared question, within ``budget`` tokens (see ``rag.answering.prompting``)."""
     # Graph facts answer questions about the learning order; beside any other question they are noise the
-    # model repeats ("你还没有学过「模型部署」…" under a question about journals).
+    # model repeats ("you have not learned X yet" under a question about journals).
     facts = prepared.facts.lines(prepared.lang, suggestions=False) if asks_about_order(prepared) else []
     question, kind = prepared.question, "list" if is_list_question(prepared.question) else ""
     if settled(prepared):
