@@ -51,11 +51,11 @@ HEADING_WITH_TEXT = re.compile(r"^(#{1,6}\s+\S+)\s+(\S.*[。！？].*)$")
 def clean_lines(text: str, first_line: int = 1) -> list[Line]:
     """Split ``text`` into numbered lines, reflow one-line articles and blank out noise."""
     lines = [Line(first_line + i, t) for i, t in enumerate(text.split("\n"))]
-    lines = [piece for line, fenced in zip(lines, _in_fence(lines)) for piece in ([line] if fenced else reflow(line))]
+    lines = [piece for line, fenced in zip(lines, in_fence(lines)) for piece in ([line] if fenced else reflow(line))]
     return strip_noise(lines)
 
 
-def _in_fence(lines: list[Line]) -> list[bool]:
+def in_fence(lines: list[Line]) -> list[bool]:
     """For each line: inside (or opening or closing) a fenced code block, whose lines stay as written."""
     flags, fenced = [], False
     for _, text in lines:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.clean import KEYCAP_PART, Line, _in_fence
+from ingest.clean import KEYCAP_PART, Line, in_fence
 from ingest.names import is_name_like, is_sequence_label, split_ordinal
 from ingest.scaffolding import excludes_subtree
 
@@ -75,7 +75,7 @@ def markup_wikilinks(lines: list[Line]) -> list[Line]:
     >>> [l.text for l in markup_wikilinks([Line(1, "- [[Python]]：语法"), Line(2, "先 [[监督微调|SFT]] 再 [[#② 声学模型]]")])]
     ['- Python：语法', '先 监督微调（SFT） 再 ② 声学模型']
     """
-    fenced = _in_fence(lines)  # a diagram's [[node]] (mermaid's subroutine shape) is no link
+    fenced = in_fence(lines)  # a diagram's [[node]] (mermaid's subroutine shape) is no link
     return [Line(number, WIKILINK.sub(_wikilink_text, text) if "[[" in text and not inside else text)
             for (number, text), inside in zip(lines, fenced)]
 
