@@ -102,6 +102,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self.specificity = topic_specificity([c.topics for c in index.chunks])
         self._off_topic: dict[str, float] | None = None
+        self._language: str | None = None
 
     def search(self, question: str, k: int = 5, config: SearchConfig | None = None,
                earlier: Sequence[str] = ()) -> SearchResult:
@@ -146,9 +147,11 @@ class Searcher:
         return self._off_topic
 
     def documents_language(self) -> str:
-        """"zh" when the indexed text is mostly Chinese (by a sample of its chunks), else "en"."""
-        sample = " ".join(chunk.text for chunk in self.index.chunks[:200])
-        return "zh" if cjk_share(sample) > 0.3 else "en"
+        """"zh" when the indexed text is mostly Chinese (by a sample of its chunks), else "en"; judged once."""
+        if self._language is None:
+            sample = " ".join(chunk.text for chunk in self.index.chunks[:200])
+            self._language = "zh" if cjk_share(sample) > 0.3 else "en"
+        return self._language
 
     def _link(self, query: str, config: SearchConfig) -> Linked:
         """The topics a cleaned query is about: (mentioned by name or alias, misspelt); none when linking is off."""
